@@ -1,0 +1,80 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// intake: patient intake for microneedling and micro-Botox.
+///
+/// The pure core (`IntakeModel`, `IntakeRules`, `IntakeSummary`) knows nothing of
+/// terminals or databases; `TerminalUI`, `IntakeStorage` and `Kiosk` sit at the edges.
+let package = Package(
+    name: "intake",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "intake", targets: ["intake"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The questionnaire (FHIR R4), responses, dates and patient-text hygiene.
+        .target(
+            name: "IntakeModel",
+            resources: [.copy("Resources/questionnaire.json")]
+        ),
+        // The rule table and the pure evaluator.
+        .target(name: "IntakeRules", dependencies: ["IntakeModel"]),
+        // The printable summary (spec section 4) as plain text.
+        .target(name: "IntakeSummary", dependencies: ["IntakeModel", "IntakeRules"]),
+
+        // ncursesw, through a shim header (SwiftPM drops pkg-config's -D flags).
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // Cell grid, widgets, key decoding, themes and terminal backends.
+        .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
+        // SQLite through GRDB: drafts, answers saved as given, submitted intakes, staff secrets.
+        .target(
+            name: "IntakeStorage",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The reception kiosk: screens built from the questionnaire, flow, idle, autosave.
+        .target(
+            name: "Kiosk",
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]
+        ),
+
+        .executableTarget(
+            name: "intake",
+            dependencies: [
+                "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "intake-bench",
+            dependencies: ["IntakeModel", "IntakeRules"]
+        ),
+
+        .testTarget(name: "IntakeModelTests", dependencies: ["IntakeModel"]),
+        .testTarget(
+            name: "IntakeRulesTests",
+            dependencies: ["IntakeModel", "IntakeRules"],
+            resources: [.copy("Cases")]
+        ),
+        .testTarget(name: "IntakeSummaryTests", dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"]),
+        .testTarget(name: "CLITests", dependencies: ["intake"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
+        .testTarget(name: "KioskTests", dependencies: ["Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
