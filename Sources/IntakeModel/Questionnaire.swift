@@ -1,0 +1,343 @@
+import Foundation
+
+/// The screening questionnaire: an HL7 FHIR R4 `Questionnaire`, read from data.
+///
+/// No question text lives in code: the kiosk, the rules' completeness check and
+/// the summary all walk this structure, so a question added to the JSON file
+/// appears everywhere without a code change.
+public struct Questionnaire: Sendable {
+    /// The canonical URL a response's `questionnaire` field must name.
+    public let url: String
+    public let version: String
+    public let title: LocalizedText
+    /// Top-level items (the groups), in order.
+    public let items: [Item]
+    /// Every item in document order, groups included.
+    public let allItems: [Item]
+    private let index: [String: Int]
+
+    public init(url: String, version: String, title: LocalizedText, items: [Item]) {
+        self.url = url
+        self.version = version
+        self.title = title
+        self.items = items
+        var all: [Item] = []
+        func walk(_ items: [Item]) { for item in items { all.append(item); walk(item.items) } }
+        walk(items)
+        self.allItems = all
+        var index: [String: Int] = [:]
+        for (position, item) in all.enumerated() where index[item.linkId] == nil { index[item.linkId] = position }
+        self.index = index
+    }
+
+    /// The item with this `linkId`.
+    public func item(_ linkId: String) -> Item? { index[linkId].map { allItems[$0] } }
+
+    /// Position of an item in document order, for "earlier question" checks.
+    public func position(of linkId: String) -> Int? { index[linkId] }
+
+    /// Questions (items that take answers), in document order.
+    public var questions: [Item] { allItems.filter(\.type.takesAnswers) }
+
+    /// Whether a response's `questionnaire` canonical (optionally `|version`) names this questionnaire.
+    public func accepts(canonical: String) -> Bool {
+        let base = canonical.split(separator: "|", maxSplits: 1).first.map(String.init) ?? canonical
+        return base == url
+    }
+}
+
+extension Questionnaire {
+    /// One `item` of the questionnaire: a group, a question or a display line.
+    public struct Item: Sendable, Identifiable {
+        public var id: String { linkId }
+        public let linkId: String
+        public let type: ItemType
+        public let text: LocalizedText
+        /// Help shown under the question (a `display` child with itemControl `help`).
+        public let help: LocalizedText?
+        public let required: Bool
+        public let repeats: Bool
+        public let options: [AnswerOption]
+        public let enableWhen: [EnableWhen]
+        /// `all` (the default) or `any`.
+        public let enableBehaviorAny: Bool
+        public let maxLength: Int?
+        public let minLength: Int?
+        /// A regular expression typed text must match (FHIR `regex` extension).
+        public let pattern: String?
+        /// Whether a date may be given as `YYYY` or `YYYY-MM`.
+        public let allowsPartialDate: Bool
+        /// For a date of birth: the allowed age range in years at the visit.
+        public let ageRange: ClosedRange<Int>?
+        /// Child items: a group's questions (help lines are lifted into ``help``).
+        public let items: [Item]
+
+        public init(
+            linkId: String, type: ItemType, text: LocalizedText, help: LocalizedText? = nil,
+            required: Bool = false, repeats: Bool = false, options: [AnswerOption] = [],
+            enableWhen: [EnableWhen] = [], enableBehaviorAny: Bool = false,
+            maxLength: Int? = nil, minLength: Int? = nil, pattern: String? = nil,
+            allowsPartialDate: Bool = false, ageRange: ClosedRange<Int>? = nil, items: [Item] = []
+        ) {
+            self.linkId = linkId; self.type = type; self.text = text; self.help = help
+            self.required = required; self.repeats = repeats; self.options = options
+            self.enableWhen = enableWhen; self.enableBehaviorAny = enableBehaviorAny
+            self.maxLength = maxLength; self.minLength = minLength; self.pattern = pattern
+            self.allowsPartialDate = allowsPartialDate; self.ageRange = ageRange; self.items = items
+        }
+
+        /// The option with this code.
+        public func option(_ code: String) -> AnswerOption? { options.first { $0.code == code } }
+    }
+
+    /// The FHIR item types this questionnaire uses.
+    public enum ItemType: String, Sendable, CaseIterable {
+        case group, display, boolean, choice, string, text, date, integer
+
+        /// Whether items of this type are questions with answers.
+        public var takesAnswers: Bool { self != .group && self != .display }
+    }
+
+    /// One choice of a `choice` question.
+    public struct AnswerOption: Sendable, Hashable {
+        public let code: String
+        public let display: LocalizedText
+        /// Choosing it clears every other choice (FHIR `questionnaire-optionExclusive`), as "none" does.
+        public let exclusive: Bool
+
+        public init(code: String, display: LocalizedText, exclusive: Bool = false) {
+            self.code = code; self.display = display; self.exclusive = exclusive
+        }
+    }
+
+    /// A condition on an earlier answer that decides whether a question is asked.
+    public struct EnableWhen: Sendable, Hashable {
+        public enum Operator: String, Sendable { case equal = "=", notEqual = "!=", exists }
+        public let question: String
+        public let op: Operator
+        public let answer: AnswerValue
+
+        public init(question: String, op: Operator, answer: AnswerValue) {
+            self.question = question; self.op = op; self.answer = answer
+        }
+    }
+}
+
+extension Questionnaire {
+    /// The questionnaire that ships with the program.
+    ///
+    /// Read and validated once; a broken bundled file is a build defect, so the
+    /// error names it rather than letting the kiosk start on half a questionnaire.
+    public static func bundled() throws(QuestionnaireError) -> Questionnaire {
+        guard let url = Bundle.module.url(forResource: "questionnaire", withExtension: "json") else {
+            throw QuestionnaireError(file: "questionnaire.json", problems: [.init(path: "", message: "the bundled questionnaire is missing from the program's resources; reinstall intake")])
+        }
+        return try load(contentsOf: url)
+    }
+
+    /// The raw bundled FHIR JSON, for `intake questionnaire`.
+    public static func bundledJSON() -> Data? {
+        Bundle.module.url(forResource: "questionnaire", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
+    }
+
+    /// Reads and checks a questionnaire file.
+    public static func load(contentsOf url: URL) throws(QuestionnaireError) -> Questionnaire {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw QuestionnaireError(file: url.path, problems: [.init(path: "", message: "cannot read the file: \(error.localizedDescription)")])
+        }
+        return try parse(data, file: url.path)
+    }
+
+    /// Parses FHIR JSON and checks it (``QuestionnaireCheck``); every problem found is reported at once.
+    public static func parse(_ data: Data, file: String) throws(QuestionnaireError) -> Questionnaire {
+        let root: Any
+        do { root = try JSONSerialization.jsonObject(with: data) } catch {
+            throw QuestionnaireError(file: file, problems: [.init(path: "", message: "malformed JSON: \(JSONLocation.describe(error, in: data))")])
+        }
+        var reader = QuestionnaireReader()
+        let questionnaire = reader.read(root)
+        var problems = reader.problems
+        if let questionnaire { problems += QuestionnaireCheck.problems(in: questionnaire) }
+        if !problems.isEmpty || questionnaire == nil {
+            throw QuestionnaireError(file: file, problems: problems)
+        }
+        return questionnaire!
+    }
+}
+
+/// What is wrong with a questionnaire file, each problem with its JSON path.
+public struct QuestionnaireError: Error, CustomStringConvertible, Sendable {
+    public struct Problem: Sendable, Hashable, CustomStringConvertible {
+        public let path: String
+        public let message: String
+        public init(path: String, message: String) { self.path = path; self.message = message }
+        public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    }
+    public let file: String
+    public let problems: [Problem]
+
+    public var description: String {
+        problems.map { "\(file): \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Turns FHIR JSON into a ``Questionnaire``, collecting problems with their paths.
+struct QuestionnaireReader {
+    static let translationURL = "http://hl7.org/fhir/StructureDefinition/translation"
+    static let exclusiveURL = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+    static let itemControlURL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+    static let minLengthURL = "http://hl7.org/fhir/StructureDefinition/minLength"
+    static let regexURL = "http://hl7.org/fhir/StructureDefinition/regex"
+    static let partialDateURL = "https://intake.example/fhir/StructureDefinition/partial-date"
+    static let ageRangeURL = "https://intake.example/fhir/StructureDefinition/age-range"
+
+    var problems: [QuestionnaireError.Problem] = []
+
+    mutating func read(_ root: Any) -> Questionnaire? {
+        guard let object = root as? [String: Any] else {
+            problem("", "the file must hold one JSON object, a FHIR Questionnaire"); return nil
+        }
+        guard object["resourceType"] as? String == "Questionnaire" else {
+            problem("resourceType", "must be \"Questionnaire\", found \(describe(object["resourceType"]))"); return nil
+        }
+        let url = object["url"] as? String ?? ""
+        if url.isEmpty { problem("url", "a canonical URL is required so responses can name this questionnaire") }
+        let version = object["version"] as? String ?? ""
+        if version.isEmpty { problem("version", "a version is required: it is stored with every intake") }
+        let title = localized(object, key: "title", path: "")
+        let items = readItems(object["item"], path: "item").map(\.item)
+        return Questionnaire(url: url, version: version, title: title, items: items)
+    }
+
+    /// Reads an `item` array; each entry says whether it is a help line (itemControl `help`).
+    private mutating func readItems(_ value: Any?, path: String) -> [(item: Questionnaire.Item, isHelp: Bool)] {
+        guard let value else { return [] }
+        guard let array = value as? [Any] else { problem(path, "must be an array of items"); return [] }
+        var items: [(item: Questionnaire.Item, isHelp: Bool)] = []
+        for (i, element) in array.enumerated() {
+            let itemPath = "\(path)[\(i)]"
+            guard let object = element as? [String: Any] else { problem(itemPath, "must be an object"); continue }
+            if let item = readItem(object, path: itemPath) {
+                let extensions = object["extension"] as? [[String: Any]] ?? []
+                items.append((item, item.type == .display && extensions.contains(where: Self.isHelpControl)))
+            }
+        }
+        return items
+    }
+
+    private mutating func readItem(_ object: [String: Any], path: String) -> Questionnaire.Item? {
+        guard let linkId = object["linkId"] as? String, !linkId.isEmpty else {
+            problem(path, "every item needs a linkId"); return nil
+        }
+        let at = "\(path) (\(linkId))"
+        guard let typeName = object["type"] as? String, let type = Questionnaire.ItemType(rawValue: typeName) else {
+            problem(at, "unknown or missing type \(describe(object["type"])); use one of \(Questionnaire.ItemType.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        let text = localized(object, key: "text", path: at)
+        let extensions = object["extension"] as? [[String: Any]] ?? []
+
+        var children: [Questionnaire.Item] = []
+        var help: LocalizedText? = nil
+        for (child, isHelp) in readItems(object["item"], path: "\(path).item") {
+            if isHelp { help = child.text } else { children.append(child) }
+        }
+        var options: [Questionnaire.AnswerOption] = []
+        if let raw = object["answerOption"] as? [Any] {
+            for (i, element) in raw.enumerated() {
+                let optionPath = "\(at).answerOption[\(i)]"
+                guard let option = element as? [String: Any], let coding = option["valueCoding"] as? [String: Any],
+                      let code = coding["code"] as? String, !code.isEmpty else {
+                    problem(optionPath, "each option needs valueCoding with a code"); continue
+                }
+                let display = localized(coding, key: "display", path: optionPath)
+                let optionExtensions = option["extension"] as? [[String: Any]] ?? []
+                let exclusive = optionExtensions.contains { $0["url"] as? String == Self.exclusiveURL && $0["valueBoolean"] as? Bool == true }
+                options.append(.init(code: code, display: display, exclusive: exclusive))
+            }
+        }
+        var conditions: [Questionnaire.EnableWhen] = []
+        if let raw = object["enableWhen"] as? [Any] {
+            for (i, element) in raw.enumerated() {
+                let conditionPath = "\(at).enableWhen[\(i)]"
+                guard let condition = element as? [String: Any], let question = condition["question"] as? String,
+                      let opName = condition["operator"] as? String else {
+                    problem(conditionPath, "needs question and operator"); continue
+                }
+                guard let op = Questionnaire.EnableWhen.Operator(rawValue: opName) else {
+                    problem(conditionPath, "operator \"\(opName)\" is not supported; use =, != or exists"); continue
+                }
+                guard let answer = Self.enableAnswer(condition) else {
+                    problem(conditionPath, "needs answerBoolean, answerCoding, answerString or answerDate"); continue
+                }
+                conditions.append(.init(question: question, op: op, answer: answer))
+            }
+        }
+        func ext(_ url: String) -> [String: Any]? { extensions.first { $0["url"] as? String == url } }
+        var ageRange: ClosedRange<Int>? = nil
+        if let range = ext(Self.ageRangeURL)?["valueRange"] as? [String: Any],
+           let low = (range["low"] as? [String: Any])?["value"] as? Int,
+           let high = (range["high"] as? [String: Any])?["value"] as? Int, low <= high {
+            ageRange = low...high
+        }
+        return Questionnaire.Item(
+            linkId: linkId, type: type, text: text, help: help,
+            required: object["required"] as? Bool ?? false,
+            repeats: object["repeats"] as? Bool ?? false,
+            options: options, enableWhen: conditions,
+            enableBehaviorAny: object["enableBehavior"] as? String == "any",
+            maxLength: object["maxLength"] as? Int,
+            minLength: ext(Self.minLengthURL)?["valueInteger"] as? Int,
+            pattern: ext(Self.regexURL)?["valueString"] as? String,
+            allowsPartialDate: ext(Self.partialDateURL)?["valueBoolean"] as? Bool ?? false,
+            ageRange: ageRange,
+            items: children
+        )
+    }
+
+    static func isHelpControl(_ ext: [String: Any]) -> Bool {
+        guard ext["url"] as? String == itemControlURL,
+              let concept = ext["valueCodeableConcept"] as? [String: Any],
+              let codings = concept["coding"] as? [[String: Any]] else { return false }
+        return codings.contains { $0["code"] as? String == "help" }
+    }
+
+    private static func enableAnswer(_ condition: [String: Any]) -> AnswerValue? {
+        if let b = condition["answerBoolean"] as? Bool { return .boolean(b) }
+        if let c = condition["answerCoding"] as? [String: Any], let code = c["code"] as? String { return .coding(code) }
+        if let s = condition["answerString"] as? String { return .string(s) }
+        if let d = condition["answerDate"] as? String, let date = PartialDate(d) { return .date(date) }
+        return nil
+    }
+
+    /// Reads `key` and its `_key` translation extensions.
+    private mutating func localized(_ object: [String: Any], key: String, path: String) -> LocalizedText {
+        var values: [Language: String] = [:]
+        if let english = object[key] as? String { values[.en] = english }
+        if let element = object["_" + key] as? [String: Any], let extensions = element["extension"] as? [[String: Any]] {
+            for ext in extensions where ext["url"] as? String == Self.translationURL {
+                let parts = ext["extension"] as? [[String: Any]] ?? []
+                let lang = parts.first { $0["url"] as? String == "lang" }?["valueCode"] as? String
+                let content = parts.first { $0["url"] as? String == "content" }?["valueString"] as? String
+                if let lang, let language = Language(rawValue: String(lang.prefix(2))), let content { values[language] = content }
+            }
+        }
+        return LocalizedText(values)
+    }
+
+    private mutating func problem(_ path: String, _ message: String) {
+        problems.append(.init(path: path, message: message))
+    }
+}
+
+func describe(_ value: Any?) -> String {
+    switch value {
+    case nil, is NSNull: return "nothing"
+    case let s as String: return "\"\(s)\""
+    case let n as NSNumber: return "\(n)"
+    case is [Any]: return "an array"
+    case is [String: Any]: return "an object"
+    default: return "\(value!)"
+    }
+}

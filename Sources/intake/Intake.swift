@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import IntakeModel
+import IntakeRules
+import IntakeSummary
+
+/// The `intake` command: kiosk, assessment, summary and questionnaire tools.
+@main
+struct Intake: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake",
+        abstract: "Patient intake and screening for microneedling and micro-Botox.",
+        discussion: """
+        Reception runs `intake kiosk` for patients. Staff can check a saved response
+        with `intake assess FILE` or print its summary with `intake summary FILE`.
+        Every verdict is decision support: the treating practitioner decides.
+        """,
+        subcommands: [Kiosk.self, Assess.self, SummaryCommand.self, QuestionnaireCommand.self, PIN.self]
+    )
+}
+
+/// Options shared by commands that read a response file.
+struct ResponseOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("The patient's answers: a FHIR QuestionnaireResponse JSON file.", valueName: "RESPONSE.json"))
+    var file: String
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The visit date the rules count from (default: today).", valueName: "YYYY-MM-DD"))
+    var asOf: String?
+
+    /// The visit date, or a usage error that names the bad value.
+    func visitDate() throws -> Day {
+        guard let text = asOf else { return Day.today() }
+        guard let day = Day(iso: text) else {
+            throw InputFailure("--as-of \"\(PatientText.clean(text))\" is not a date; use YYYY-MM-DD, for example 2026-11-22")
+        }
+        return day
+    }
+
+    /// Reads and checks the response file against the bundled questionnaire.
+    func load(questionnaire: Questionnaire, asOf: Day) throws -> ParsedResponse {
+        let url = URL(fileURLWithPath: file)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw InputFailure("\(file): cannot read the file (\(Self.reason(error))); check the path")
+        }
+        do {
+            return try ResponseReader(questionnaire: questionnaire, asOf: asOf).read(data, file: file)
+        } catch {
+            throw InputFailure(error.description)
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.code == NSFileReadNoSuchFileError { return "no such file" }
+        return nsError.localizedDescription
+    }
+}
+
+/// Invalid input: one line on standard error, exit status 2 (spec section 3).
+struct InputFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning ``InputFailure`` into the contract's one line and exit status 2.
+    func reportingInvalidInput(_ body: () throws -> Void) throws {
+        do { try body() } catch let failure as InputFailure {
+            FileHandle.standardError.write(Data("intake: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func loadQuestionnaire() throws -> Questionnaire {
+        do { return try Questionnaire.bundled() } catch {
+            FileHandle.standardError.write(Data("intake: \(error.description)\n".utf8))
+            throw ExitCode(70)
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case json, text }
+
+extension Language: ExpressibleByArgument {}
+
+struct Assess: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Screen a response: the verdict for each procedure, with reasons and sources.",
+        discussion: """
+        Prints one verdict per assessed procedure: eligible, review, defer (with
+        the date it ends, when one can be given) or contraindicated.
+        Exit status: 0 when assessed, 2 when the file is not a valid response
+        (the message says what is wrong and where).
+        """
+    )
+
+    @OptionGroup var response: ResponseOptions
+
+    @Option(help: "json (for programs) or text (for people).")
+    var format: OutputFormat = .json
+
+    @Option(help: "Language of the reasons: en or ar.")
+    var lang: Language = .en
+
+    func run() throws {
+        let questionnaire = try loadQuestionnaire()
+        try reportingInvalidInput {
+            let asOf = try response.visitDate()
+            let parsed = try response.load(questionnaire: questionnaire, asOf: asOf)
+            let assessment = Assessor(questionnaire: questionnaire).assess(parsed.answers, asOf: asOf)
+            switch format {
+            case .json: print(AssessmentJSON(assessment, language: lang).encoded())
+            case .text: print(assessment.text(language: lang))
+            }
+        }
+    }
+}
+
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Print the one-page summary of a response for the patient's file (80 columns).",
+        discussion: "Verdicts first, then every answer, then lines for the practitioner's decision and signature."
+    )
+
+    @OptionGroup var response: ResponseOptions
+
+    @Option(help: "Language of the summary: en or ar.")
+    var lang: Language = .en
+
+    func run() throws {
+        let questionnaire = try loadQuestionnaire()
+        try reportingInvalidInput {
+            let asOf = try response.visitDate()
+            let parsed = try response.load(questionnaire: questionnaire, asOf: asOf)
+            let assessment = Assessor(questionnaire: questionnaire).assess(parsed.answers, asOf: asOf)
+            let summary = Summary(questionnaire: questionnaire, answers: parsed.answers, assessment: assessment,
+                                  intakeID: parsed.id, language: lang)
+            print(summary.render(), terminator: "")
+        }
+    }
+}
+
+struct QuestionnaireCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "questionnaire",
+        abstract: "Print the bundled questionnaire (FHIR JSON), or check a questionnaire file.",
+        subcommands: [Show.self, Check.self],
+        defaultSubcommand: Show.self
+    )
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the bundled questionnaire as FHIR R4 JSON.")
+        func run() throws {
+            _ = try loadQuestionnaire()
+            guard let data = Questionnaire.bundledJSON() else { throw ExitCode(70) }
+            FileHandle.standardOutput.write(data)
+            print()
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a questionnaire file: unique linkIds and option codes, valid enableWhen, English and Arabic text.",
+            discussion: "Prints every problem with its path and exits 2, or prints a one-line summary and exits 0."
+        )
+        @Argument(help: ArgumentHelp("The FHIR Questionnaire JSON file to check.", valueName: "FILE"))
+        var file: String
+
+        func run() throws {
+            do {
+                let q = try Questionnaire.load(contentsOf: URL(fileURLWithPath: file))
+                print("\(file): OK: \(q.questions.count) questions in \(q.items.count) groups, version \(q.version)")
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(2)
+            }
+        }
+    }
+}
