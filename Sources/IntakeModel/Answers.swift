@@ -110,10 +110,15 @@ extension Questionnaire {
         return item.enableBehaviorAny ? results.contains(true) : !results.contains(false)
     }
 
-    /// Enabled required questions with no answer. `attest`-style booleans that must be
-    /// true to submit are not special here: for the rules a `false` is an answer.
+    /// Enabled required questions with no answer.
+    ///
+    /// A `false` is an answer, except to a question marked must-be-true (the
+    /// attestation), which counts as answered only when it is `true`.
     public func unansweredRequired(_ answers: Answers) -> [Item] {
         let enabled = enabledLinkIds(for: answers)
-        return questions.filter { $0.required && enabled.contains($0.linkId) && !answers.isAnswered($0.linkId) }
+        return questions.filter { question in
+            guard question.required, enabled.contains(question.linkId) else { return false }
+            return question.mustBeTrue ? answers.bool(question.linkId) != true : !answers.isAnswered(question.linkId)
+        }
     }
 }

@@ -69,6 +69,8 @@ extension Questionnaire {
         public let allowsPartialDate: Bool
         /// For a date of birth: the allowed age range in years at the visit.
         public let ageRange: ClosedRange<Int>?
+        /// A yes/no that counts as answered only when yes (the attestation).
+        public let mustBeTrue: Bool
         /// Child items: a group's questions (help lines are lifted into ``help``).
         public let items: [Item]
 
@@ -77,13 +79,15 @@ extension Questionnaire {
             required: Bool = false, repeats: Bool = false, options: [AnswerOption] = [],
             enableWhen: [EnableWhen] = [], enableBehaviorAny: Bool = false,
             maxLength: Int? = nil, minLength: Int? = nil, pattern: String? = nil,
-            allowsPartialDate: Bool = false, ageRange: ClosedRange<Int>? = nil, items: [Item] = []
+            allowsPartialDate: Bool = false, ageRange: ClosedRange<Int>? = nil, mustBeTrue: Bool = false,
+            items: [Item] = []
         ) {
             self.linkId = linkId; self.type = type; self.text = text; self.help = help
             self.required = required; self.repeats = repeats; self.options = options
             self.enableWhen = enableWhen; self.enableBehaviorAny = enableBehaviorAny
             self.maxLength = maxLength; self.minLength = minLength; self.pattern = pattern
-            self.allowsPartialDate = allowsPartialDate; self.ageRange = ageRange; self.items = items
+            self.allowsPartialDate = allowsPartialDate; self.ageRange = ageRange; self.mustBeTrue = mustBeTrue
+            self.items = items
         }
 
         /// The option with this code.
@@ -191,6 +195,7 @@ struct QuestionnaireReader {
     static let regexURL = "http://hl7.org/fhir/StructureDefinition/regex"
     static let partialDateURL = "https://intake.example/fhir/StructureDefinition/partial-date"
     static let ageRangeURL = "https://intake.example/fhir/StructureDefinition/age-range"
+    static let mustBeTrueURL = "https://intake.example/fhir/StructureDefinition/must-be-true"
 
     var problems: [QuestionnaireError.Problem] = []
 
@@ -292,6 +297,7 @@ struct QuestionnaireReader {
             pattern: ext(Self.regexURL)?["valueString"] as? String,
             allowsPartialDate: ext(Self.partialDateURL)?["valueBoolean"] as? Bool ?? false,
             ageRange: ageRange,
+            mustBeTrue: ext(Self.mustBeTrueURL)?["valueBoolean"] as? Bool ?? false,
             items: children
         )
     }
