@@ -115,7 +115,10 @@ public final class IntakeStore: Sendable {
                 throw .cannotCreateFolder(path: prefix, reason: "a file of that name is in the way")
             }
             // Another kiosk may have made it between the stat and the mkdir.
-            if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+            if mkdir(prefix, 0o700) == 0 {
+                // mkdir applies the umask; a strict one (0277, say) would leave a folder we cannot use.
+                chmod(prefix, 0o700)
+            } else if errno != EEXIST {
                 throw .cannotCreateFolder(path: prefix, reason: errnoReason())
             }
         }
