@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+
+extension IntakeStore {
+    /// The statuses an intake can have.
+    static let statuses: Set<String> = ["draft", "submitted", "abandoned"]
+
+    /// Stores the submission and marks the draft submitted, all in one transaction: either
+    /// everything is stored or nothing changes.
+    ///
+    /// - Throws: `StorageError.notADraft` if the intake was already submitted or abandoned,
+    ///   `StorageError.notFound` if there is no such intake.
+    public func submit(draftID: Int64, _ s: Submission) throws(StorageError) -> StoredIntake {
+        try write { db in
+            var intake = try Self.requireDraft(db, id: draftID)
+            let now = Date()
+            intake.status = "submitted"
+            intake.submittedAt = now
+            intake.updatedAt = now
+            intake.patientName = s.patientName
+            intake.patientDOB = s.patientDOB
+            intake.procedures = s.procedures
+            intake.responseJSON = s.responseJSON
+            intake.assessmentJSON = s.assessmentJSON
+            intake.verdicts = s.verdicts
+            intake.questionnaireVersion = s.questionnaireVersion
+            intake.rulesetVersion = s.rulesetVersion
+            try intake.update(db)
+            // Read back, so the caller sees dates at the precision they were stored with.
+            return try StoredIntake.fetchOne(db, id: draftID) ?? intake
+        }
+    }
+
+    /// The intake with this code, typed in any case, with or without the dash; nil if none.
+    public func intake(code: String) throws(StorageError) -> StoredIntake? {
+        guard let code = IntakeCode.normalized(code) else { return nil }
+        return try read { db in
+            try StoredIntake.filter(StoredIntake.Columns.code == code).fetchOne(db)
+        }
+    }
+
+    /// The intake with this id; nil if none.
+    public func intake(id: Int64) throws(StorageError) -> StoredIntake? {
+        try read { db in try StoredIntake.fetchOne(db, id: id) }
+    }
+
+    /// Up to `limit` intakes, newest first, optionally only those with `status`.
+    ///
+    /// With a status, submitted intakes come by submission time (the review station's list, on
+    /// the status/submitted_at index); otherwise by id, that is by start.
+    ///
+    /// - Throws: `StorageError.unknownStatus` for a status other than draft, submitted or
+    ///   abandoned.
+    public func recentIntakes(limit: Int, status: String?) throws(StorageError) -> [StoredIntake] {
+        if let status, !Self.statuses.contains(status) {
+            throw .unknownStatus(status)
+        }
+        return try read { db in
+            var request = StoredIntake.all()
+            if let status {
+                request = request
+                    .filter(StoredIntake.Columns.status == status)
+                    .order(StoredIntake.Columns.submittedAt.desc, StoredIntake.Columns.id.desc)
+            } else {
+                request = request.order(StoredIntake.Columns.id.desc)
+            }
+            return try request.limit(max(limit, 0)).fetchAll(db)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// An in-progress intake as the kiosk sees it.
+public struct Draft: Equatable, Hashable, Sendable, Identifiable {
+    /// The row id, used for every later call on this draft.
+    public var id: Int64
+    /// The short code shown to the patient and reception, such as `K7P-W3X`.
+    public var code: String
+    /// The questionnaire language the patient chose, such as `en`.
+    public var language: String
+    /// The kiosk that started the draft, if it named itself.
+    public var kiosk: String?
+    /// When the patient started.
+    public var startedAt: Date
+    /// When an answer, the language or the status last changed.
+    public var updatedAt: Date
+}
+
+/// Everything the kiosk hands over when a patient submits.
+///
+/// The store keeps the JSON texts as given: it does not know the questionnaire or the rules.
+public struct Submission: Sendable, Equatable {
+    /// The patient's name as typed, if the questionnaire asked for it.
+    public var patientName: String?
+    /// The patient's date of birth as an ISO 8601 date (`1984-03-07`), if asked.
+    public var patientDOB: String?
+    /// The procedures the patient came for, such as `["microneedling"]`.
+    public var procedures: [String]
+    /// The FHIR QuestionnaireResponse, as JSON text.
+    public var responseJSON: String
+    /// The rules' assessment, as JSON text.
+    public var assessmentJSON: String
+    /// The verdict per procedure, such as `["microneedling": "defer"]`.
+    public var verdicts: [String: String]
+    /// The version of the questionnaire that was shown.
+    public var questionnaireVersion: String
+    /// The version of the rule table that assessed it.
+    public var rulesetVersion: String
+
+    public init(
+        patientName: String?,
+        patientDOB: String?,
+        procedures: [String],
+        responseJSON: String,
+        assessmentJSON: String,
+        verdicts: [String: String],
+        questionnaireVersion: String,
+        rulesetVersion: String
+    ) {
+        self.patientName = patientName
+        self.patientDOB = patientDOB
+        self.procedures = procedures
+        self.responseJSON = responseJSON
+        self.assessmentJSON = assessmentJSON
+        self.verdicts = verdicts
+        self.questionnaireVersion = questionnaireVersion
+        self.rulesetVersion = rulesetVersion
+    }
+}
+
+/// One row of the `intake` table: a draft, a submitted or an abandoned intake.
+///
+/// Fields that only a submission fills (`procedures`, `responseJSON`, `verdicts` …) are nil for
+/// drafts and abandoned intakes.
+public struct StoredIntake: Codable, Sendable, Equatable, Hashable, Identifiable {
+    public var id: Int64
+    public var code: String
+    /// `draft`, `submitted` or `abandoned`.
+    public var status: String
+    public var language: String?
+    public var kiosk: String?
+    public var startedAt: Date
+    public var updatedAt: Date
+    public var submittedAt: Date?
+    public var abandonedAt: Date?
+    public var abandonReason: String?
+    public var patientName: String?
+    public var patientDOB: String?
+    public var procedures: [String]?
+    public var responseJSON: String?
+    public var assessmentJSON: String?
+    public var questionnaireVersion: String?
+    public var rulesetVersion: String?
+    /// Procedure → verdict, such as `["microneedling": "defer"]`.
+    public var verdicts: [String: String]?
+
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, code, status, language, kiosk
+        case startedAt = "started_at"
+        case updatedAt = "updated_at"
+        case submittedAt = "submitted_at"
+        case abandonedAt = "abandoned_at"
+        case abandonReason = "abandon_reason"
+        case patientName = "patient_name"
+        case patientDOB = "patient_dob"
+        case procedures
+        case responseJSON = "response_json"
+        case assessmentJSON = "assessment_json"
+        case questionnaireVersion = "questionnaire_version"
+        case rulesetVersion = "ruleset_version"
+        case verdicts
+    }
+
+    var draft: Draft {
+        Draft(id: id, code: code, language: language ?? "", kiosk: kiosk,
+              startedAt: startedAt, updatedAt: updatedAt)
+    }
+}
+
+extension StoredIntake: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "intake"
+
+    public typealias Columns = CodingKeys
+
+    /// Sorted keys keep the stored `verdicts` and `procedures` text stable, so that equal
+    /// submissions store equal bytes.
+    public static func databaseJSONEncoder(for column: String) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}
+
+/// The columns a new draft starts with; the rest stay NULL until submission.
+struct NewDraftRecord: Encodable, PersistableRecord {
+    static let databaseTableName = "intake"
+    var code: String
+    var status = "draft"
+    var language: String
+    var kiosk: String?
+    var startedAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case code, status, language, kiosk
+        case startedAt = "started_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// One answer as the patient gave it, kept so that a crashed kiosk can resume the draft.
+struct AnswerRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "answer"
+    var intakeID: Int64
+    var linkID: String
+    var valueJSON: String
+    var savedAt: Date
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case intakeID = "intake_id"
+        case linkID = "link_id"
+        case valueJSON = "value_json"
+        case savedAt = "saved_at"
+    }
+    typealias Columns = CodingKeys
+}
+
+/// A key/value setting, such as the hashed staff PIN.
+struct SettingRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "setting"
+    var key: String
+    var value: String?
+}

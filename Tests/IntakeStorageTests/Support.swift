@@ -1,0 +1,46 @@
+import Foundation
+@testable import IntakeStorage
+
+/// A fresh folder under the system temporary folder, removed when the value goes away.
+final class TemporaryFolder {
+    let path: String
+
+    init() {
+        path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("intake-storage-tests-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    func file(_ name: String) -> String {
+        (path as NSString).appendingPathComponent(name)
+    }
+}
+
+/// A hasher cheap enough for tests; the real cost is checked separately.
+let cheapHasher = SecretHasher(rounds: 16, blockSize: 1, parallelism: 1)
+
+func openStore(_ path: String) throws -> IntakeStore {
+    try IntakeStore(path: path, pinHasher: cheapHasher)
+}
+
+func permissions(_ path: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+}
+
+func sampleSubmission(name: String = "Ada Lovelace") -> Submission {
+    Submission(
+        patientName: name,
+        patientDOB: "1984-03-07",
+        procedures: ["microneedling", "micro-botox"],
+        responseJSON: #"{"resourceType":"QuestionnaireResponse","status":"completed"}"#,
+        assessmentJSON: #"{"findings":[]}"#,
+        verdicts: ["microneedling": "defer", "micro-botox": "go"],
+        questionnaireVersion: "2025.1",
+        rulesetVersion: "7"
+    )
+}
