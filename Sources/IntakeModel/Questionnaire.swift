@@ -155,18 +155,18 @@ extension Questionnaire {
 
     /// Parses FHIR JSON and checks it (``QuestionnaireCheck``); every problem found is reported at once.
     public static func parse(_ data: Data, file: String) throws(QuestionnaireError) -> Questionnaire {
-        let root: Any
-        do { root = try JSONSerialization.jsonObject(with: data) } catch {
-            throw QuestionnaireError(file: file, problems: [.init(path: "", message: "malformed JSON: \(JSONLocation.describe(error, in: data))")])
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch {
+            throw QuestionnaireError(file: file, problems: [.init(path: "", message: "malformed JSON at \(error)")])
         }
         var reader = QuestionnaireReader()
         let questionnaire = reader.read(root)
         var problems = reader.problems
         if let questionnaire { problems += QuestionnaireCheck.problems(in: questionnaire) }
-        if !problems.isEmpty || questionnaire == nil {
+        guard let questionnaire, problems.isEmpty else {
             throw QuestionnaireError(file: file, problems: problems)
         }
-        return questionnaire!
+        return questionnaire
     }
 }
 
@@ -199,49 +199,49 @@ struct QuestionnaireReader {
 
     var problems: [QuestionnaireError.Problem] = []
 
-    mutating func read(_ root: Any) -> Questionnaire? {
-        guard let object = root as? [String: Any] else {
+    mutating func read(_ root: JSONValue) -> Questionnaire? {
+        guard root.object != nil else {
             problem("", "the file must hold one JSON object, a FHIR Questionnaire"); return nil
         }
-        guard object["resourceType"] as? String == "Questionnaire" else {
-            problem("resourceType", "must be \"Questionnaire\", found \(describe(object["resourceType"]))"); return nil
+        guard root["resourceType"]?.string == "Questionnaire" else {
+            problem("resourceType", "must be \"Questionnaire\", found \(root["resourceType"]?.brief ?? "nothing")"); return nil
         }
-        let url = object["url"] as? String ?? ""
+        let url = root["url"]?.string ?? ""
         if url.isEmpty { problem("url", "a canonical URL is required so responses can name this questionnaire") }
-        let version = object["version"] as? String ?? ""
+        let version = root["version"]?.string ?? ""
         if version.isEmpty { problem("version", "a version is required: it is stored with every intake") }
-        let title = localized(object, key: "title", path: "")
-        let items = readItems(object["item"], path: "item").map(\.item)
+        let title = localized(root, key: "title")
+        let items = readItems(root["item"], path: "item").map(\.item)
         return Questionnaire(url: url, version: version, title: title, items: items)
     }
 
     /// Reads an `item` array; each entry says whether it is a help line (itemControl `help`).
-    private mutating func readItems(_ value: Any?, path: String) -> [(item: Questionnaire.Item, isHelp: Bool)] {
+    private mutating func readItems(_ value: JSONValue?, path: String) -> [(item: Questionnaire.Item, isHelp: Bool)] {
         guard let value else { return [] }
-        guard let array = value as? [Any] else { problem(path, "must be an array of items"); return [] }
+        guard let array = value.array else { problem(path, "must be an array of items"); return [] }
         var items: [(item: Questionnaire.Item, isHelp: Bool)] = []
         for (i, element) in array.enumerated() {
             let itemPath = "\(path)[\(i)]"
-            guard let object = element as? [String: Any] else { problem(itemPath, "must be an object"); continue }
-            if let item = readItem(object, path: itemPath) {
-                let extensions = object["extension"] as? [[String: Any]] ?? []
+            guard element.object != nil else { problem(itemPath, "must be an object"); continue }
+            if let item = readItem(element, path: itemPath) {
+                let extensions = element["extension"]?.array ?? []
                 items.append((item, item.type == .display && extensions.contains(where: Self.isHelpControl)))
             }
         }
         return items
     }
 
-    private mutating func readItem(_ object: [String: Any], path: String) -> Questionnaire.Item? {
-        guard let linkId = object["linkId"] as? String, !linkId.isEmpty else {
+    private mutating func readItem(_ object: JSONValue, path: String) -> Questionnaire.Item? {
+        guard let linkId = object["linkId"]?.string, !linkId.isEmpty else {
             problem(path, "every item needs a linkId"); return nil
         }
         let at = "\(path) (\(linkId))"
-        guard let typeName = object["type"] as? String, let type = Questionnaire.ItemType(rawValue: typeName) else {
-            problem(at, "unknown or missing type \(describe(object["type"])); use one of \(Questionnaire.ItemType.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let typeName = object["type"]?.string, let type = Questionnaire.ItemType(rawValue: typeName) else {
+            problem(at, "unknown or missing type \(object["type"]?.brief ?? "nothing"); use one of \(Questionnaire.ItemType.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
-        let text = localized(object, key: "text", path: at)
-        let extensions = object["extension"] as? [[String: Any]] ?? []
+        let text = localized(object, key: "text")
+        let extensions = object["extension"]?.array ?? []
 
         var children: [Questionnaire.Item] = []
         var help: LocalizedText? = nil
@@ -249,101 +249,79 @@ struct QuestionnaireReader {
             if isHelp { help = child.text } else { children.append(child) }
         }
         var options: [Questionnaire.AnswerOption] = []
-        if let raw = object["answerOption"] as? [Any] {
-            for (i, element) in raw.enumerated() {
-                let optionPath = "\(at).answerOption[\(i)]"
-                guard let option = element as? [String: Any], let coding = option["valueCoding"] as? [String: Any],
-                      let code = coding["code"] as? String, !code.isEmpty else {
-                    problem(optionPath, "each option needs valueCoding with a code"); continue
-                }
-                let display = localized(coding, key: "display", path: optionPath)
-                let optionExtensions = option["extension"] as? [[String: Any]] ?? []
-                let exclusive = optionExtensions.contains { $0["url"] as? String == Self.exclusiveURL && $0["valueBoolean"] as? Bool == true }
-                options.append(.init(code: code, display: display, exclusive: exclusive))
+        for (i, option) in (object["answerOption"]?.array ?? []).enumerated() {
+            guard let coding = option["valueCoding"], let code = coding["code"]?.string, !code.isEmpty else {
+                problem("\(at).answerOption[\(i)]", "each option needs valueCoding with a code"); continue
             }
+            let exclusive = (option["extension"]?.array ?? []).contains {
+                $0["url"]?.string == Self.exclusiveURL && $0["valueBoolean"]?.bool == true
+            }
+            options.append(.init(code: code, display: localized(coding, key: "display"), exclusive: exclusive))
         }
         var conditions: [Questionnaire.EnableWhen] = []
-        if let raw = object["enableWhen"] as? [Any] {
-            for (i, element) in raw.enumerated() {
-                let conditionPath = "\(at).enableWhen[\(i)]"
-                guard let condition = element as? [String: Any], let question = condition["question"] as? String,
-                      let opName = condition["operator"] as? String else {
-                    problem(conditionPath, "needs question and operator"); continue
-                }
-                guard let op = Questionnaire.EnableWhen.Operator(rawValue: opName) else {
-                    problem(conditionPath, "operator \"\(opName)\" is not supported; use =, != or exists"); continue
-                }
-                guard let answer = Self.enableAnswer(condition) else {
-                    problem(conditionPath, "needs answerBoolean, answerCoding, answerString or answerDate"); continue
-                }
-                conditions.append(.init(question: question, op: op, answer: answer))
+        for (i, condition) in (object["enableWhen"]?.array ?? []).enumerated() {
+            let conditionPath = "\(at).enableWhen[\(i)]"
+            guard let question = condition["question"]?.string, let opName = condition["operator"]?.string else {
+                problem(conditionPath, "needs question and operator"); continue
             }
+            guard let op = Questionnaire.EnableWhen.Operator(rawValue: opName) else {
+                problem(conditionPath, "operator \"\(opName)\" is not supported; use =, != or exists"); continue
+            }
+            guard let answer = Self.enableAnswer(condition) else {
+                problem(conditionPath, "needs answerBoolean, answerCoding, answerString or answerDate"); continue
+            }
+            conditions.append(.init(question: question, op: op, answer: answer))
         }
-        func ext(_ url: String) -> [String: Any]? { extensions.first { $0["url"] as? String == url } }
+        func ext(_ url: String) -> JSONValue? { extensions.first { $0["url"]?.string == url } }
         var ageRange: ClosedRange<Int>? = nil
-        if let range = ext(Self.ageRangeURL)?["valueRange"] as? [String: Any],
-           let low = (range["low"] as? [String: Any])?["value"] as? Int,
-           let high = (range["high"] as? [String: Any])?["value"] as? Int, low <= high {
+        if let range = ext(Self.ageRangeURL)?["valueRange"],
+           let low = range["low"]?["value"]?.int, let high = range["high"]?["value"]?.int, low <= high {
             ageRange = low...high
         }
         return Questionnaire.Item(
             linkId: linkId, type: type, text: text, help: help,
-            required: object["required"] as? Bool ?? false,
-            repeats: object["repeats"] as? Bool ?? false,
+            required: object["required"]?.bool ?? false,
+            repeats: object["repeats"]?.bool ?? false,
             options: options, enableWhen: conditions,
-            enableBehaviorAny: object["enableBehavior"] as? String == "any",
-            maxLength: object["maxLength"] as? Int,
-            minLength: ext(Self.minLengthURL)?["valueInteger"] as? Int,
-            pattern: ext(Self.regexURL)?["valueString"] as? String,
-            allowsPartialDate: ext(Self.partialDateURL)?["valueBoolean"] as? Bool ?? false,
+            enableBehaviorAny: object["enableBehavior"]?.string == "any",
+            maxLength: object["maxLength"]?.int,
+            minLength: ext(Self.minLengthURL)?["valueInteger"]?.int,
+            pattern: ext(Self.regexURL)?["valueString"]?.string,
+            allowsPartialDate: ext(Self.partialDateURL)?["valueBoolean"]?.bool ?? false,
             ageRange: ageRange,
-            mustBeTrue: ext(Self.mustBeTrueURL)?["valueBoolean"] as? Bool ?? false,
+            mustBeTrue: ext(Self.mustBeTrueURL)?["valueBoolean"]?.bool ?? false,
             items: children
         )
     }
 
-    static func isHelpControl(_ ext: [String: Any]) -> Bool {
-        guard ext["url"] as? String == itemControlURL,
-              let concept = ext["valueCodeableConcept"] as? [String: Any],
-              let codings = concept["coding"] as? [[String: Any]] else { return false }
-        return codings.contains { $0["code"] as? String == "help" }
+    static func isHelpControl(_ ext: JSONValue) -> Bool {
+        guard ext["url"]?.string == itemControlURL,
+              let codings = ext["valueCodeableConcept"]?["coding"]?.array else { return false }
+        return codings.contains { $0["code"]?.string == "help" }
     }
 
-    private static func enableAnswer(_ condition: [String: Any]) -> AnswerValue? {
-        if let b = condition["answerBoolean"] as? Bool { return .boolean(b) }
-        if let c = condition["answerCoding"] as? [String: Any], let code = c["code"] as? String { return .coding(code) }
-        if let s = condition["answerString"] as? String { return .string(s) }
-        if let d = condition["answerDate"] as? String, let date = PartialDate(d) { return .date(date) }
+    private static func enableAnswer(_ condition: JSONValue) -> AnswerValue? {
+        if let b = condition["answerBoolean"]?.bool { return .boolean(b) }
+        if let code = condition["answerCoding"]?["code"]?.string { return .coding(code) }
+        if let s = condition["answerString"]?.string { return .string(s) }
+        if let d = condition["answerDate"]?.string, let date = PartialDate(d) { return .date(date) }
         return nil
     }
 
     /// Reads `key` and its `_key` translation extensions.
-    private mutating func localized(_ object: [String: Any], key: String, path: String) -> LocalizedText {
+    private func localized(_ object: JSONValue, key: String) -> LocalizedText {
         var values: [Language: String] = [:]
-        if let english = object[key] as? String { values[.en] = english }
-        if let element = object["_" + key] as? [String: Any], let extensions = element["extension"] as? [[String: Any]] {
-            for ext in extensions where ext["url"] as? String == Self.translationURL {
-                let parts = ext["extension"] as? [[String: Any]] ?? []
-                let lang = parts.first { $0["url"] as? String == "lang" }?["valueCode"] as? String
-                let content = parts.first { $0["url"] as? String == "content" }?["valueString"] as? String
-                if let lang, let language = Language(rawValue: String(lang.prefix(2))), let content { values[language] = content }
-            }
+        if let english = object[key]?.string { values[.en] = english }
+        for ext in object["_" + key]?["extension"]?.array ?? [] where ext["url"]?.string == Self.translationURL {
+            let parts = ext["extension"]?.array ?? []
+            let lang = parts.first { $0["url"]?.string == "lang" }?["valueCode"]?.string
+            let content = parts.first { $0["url"]?.string == "content" }?["valueString"]?.string
+            if let lang, let language = Language(rawValue: String(lang.prefix(2))), let content { values[language] = content }
         }
         return LocalizedText(values)
     }
 
     private mutating func problem(_ path: String, _ message: String) {
         problems.append(.init(path: path, message: message))
-    }
-}
-
-func describe(_ value: Any?) -> String {
-    switch value {
-    case nil, is NSNull: return "nothing"
-    case let s as String: return "\"\(s)\""
-    case let n as NSNumber: return "\(n)"
-    case is [Any]: return "an array"
-    case is [String: Any]: return "an object"
-    default: return "\(value!)"
     }
 }

@@ -14,8 +14,9 @@ public struct InvalidResponse: Error, CustomStringConvertible, Sendable, Equatab
     public let location: String
     public let message: String
 
+    /// One line: file, location, message. Cleaned, since linkIds and values come from the file.
     public var description: String {
-        [file, location.isEmpty ? nil : location].compactMap { $0 }.joined(separator: ": ") + (file == nil && location.isEmpty ? "" : ": ") + message
+        PatientText.clean(([file, location.isEmpty ? nil : location].compactMap { $0 } + [message]).joined(separator: ": "))
     }
 }
 
@@ -43,18 +44,18 @@ public struct ResponseReader: Sendable {
 
     /// Parses and checks `data`; `file` only labels error messages.
     public func read(_ data: Data, file: String? = nil) throws(InvalidResponse) -> ParsedResponse {
-        let root: Any
-        do { root = try JSONSerialization.jsonObject(with: data) } catch {
-            throw InvalidResponse(kind: .malformedJSON, file: file, location: "", message: "malformed JSON at \(JSONLocation.describe(error, in: data))")
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch {
+            throw InvalidResponse(kind: .malformedJSON, file: file, location: "", message: "malformed JSON at \(error)")
         }
-        return try read(object: root, file: file)
+        return try read(root, file: file)
     }
 
-    /// Checks an already-parsed JSON object.
-    public func read(object root: Any, file: String? = nil) throws(InvalidResponse) -> ParsedResponse {
+    /// Checks an already-parsed document.
+    public func read(_ root: JSONValue, file: String? = nil) throws(InvalidResponse) -> ParsedResponse {
         var walker = Walker(questionnaire: questionnaire, asOf: asOf, file: file)
         try walker.readRoot(root)
-        return ParsedResponse(answers: Answers(walker.values), id: (root as? [String: Any])?["id"] as? String)
+        return ParsedResponse(answers: Answers(walker.values), id: root["id"]?.string)
     }
 
     private struct Walker {
@@ -64,71 +65,97 @@ public struct ResponseReader: Sendable {
         var values: [String: [AnswerValue]] = [:]
         var seen: Set<String> = []
 
-        func fail(_ kind: InvalidResponse.Kind, _ location: String, _ message: String) -> InvalidResponse {
-            InvalidResponse(kind: kind, file: file, location: location, message: message)
-        }
+        /// Where the walk is, kept as a stack and turned into text only for an error message.
+        var trail: [Step] = []
+        enum Step { case key(String), index(Int), linkId(String) }
 
-        mutating func readRoot(_ root: Any) throws(InvalidResponse) {
-            guard let object = root as? [String: Any] else {
-                throw fail(.notAResponse, "", "expected a JSON object, a FHIR QuestionnaireResponse")
-            }
-            guard object["resourceType"] as? String == "QuestionnaireResponse" else {
-                throw fail(.notAResponse, "resourceType", "must be \"QuestionnaireResponse\", found \(describe(object["resourceType"]))")
-            }
-            if let canonical = object["questionnaire"] {
-                guard let text = canonical as? String, questionnaire.accepts(canonical: text) else {
-                    throw fail(.wrongQuestionnaire, "questionnaire", "names \(describe(canonical)), but this program screens with \(questionnaire.url)")
+        var path: String {
+            trail.reduce(into: "") { text, step in
+                switch step {
+                case .key(let k): text += text.isEmpty ? k : ".\(k)"
+                case .index(let i): text += "[\(i)]"
+                case .linkId(let id): text += " (\(id))"
                 }
             }
-            try readItems(object["item"], path: "item")
         }
 
-        mutating func readItems(_ value: Any?, path: String) throws(InvalidResponse) {
-            guard let value, !(value is NSNull) else { return }
-            guard let array = value as? [Any] else { throw fail(.notAResponse, path, "must be an array of items") }
+        func fail(_ kind: InvalidResponse.Kind, _ message: String) -> InvalidResponse {
+            InvalidResponse(kind: kind, file: file, location: path, message: message)
+        }
+
+        mutating func readRoot(_ root: JSONValue) throws(InvalidResponse) {
+            guard root.object != nil else {
+                throw fail(.notAResponse, "expected a JSON object, a FHIR QuestionnaireResponse")
+            }
+            guard root["resourceType"]?.string == "QuestionnaireResponse" else {
+                trail = [.key("resourceType")]
+                throw fail(.notAResponse, "must be \"QuestionnaireResponse\", found \(root["resourceType"]?.brief ?? "nothing")")
+            }
+            if let canonical = root["questionnaire"] {
+                guard let text = canonical.string, questionnaire.accepts(canonical: text) else {
+                    trail = [.key("questionnaire")]
+                    throw fail(.wrongQuestionnaire, "names \(canonical.brief), but this program screens with \(questionnaire.url)")
+                }
+            }
+            try readItems(root["item"])
+        }
+
+        mutating func readItems(_ value: JSONValue?) throws(InvalidResponse) {
+            guard let value, value != .null else { return }
+            trail.append(.key("item"))
+            defer { trail.removeLast() }
+            guard let array = value.array else { throw fail(.notAResponse, "must be an array of items") }
             for (i, element) in array.enumerated() {
-                try readItem(element, path: "\(path)[\(i)]")
+                trail.append(.index(i))
+                try readItem(element)
+                trail.removeLast()
             }
         }
 
-        mutating func readItem(_ element: Any, path: String) throws(InvalidResponse) {
-            guard let object = element as? [String: Any] else { throw fail(.notAResponse, path, "each item must be an object") }
-            guard let linkId = object["linkId"] as? String else { throw fail(.notAResponse, path, "item has no linkId") }
-            let at = "\(path) (\(linkId))"
+        mutating func readItem(_ element: JSONValue) throws(InvalidResponse) {
+            guard element.object != nil else { throw fail(.notAResponse, "each item must be an object") }
+            guard let linkId = element["linkId"]?.string else { throw fail(.notAResponse, "item has no linkId") }
+            trail.append(.linkId(linkId))
+            defer { trail.removeLast() }
             guard let item = questionnaire.item(linkId) else {
-                throw fail(.unknownLinkId, at, "linkId \"\(linkId)\" is not in the questionnaire \(questionnaire.url) version \(questionnaire.version)")
+                throw fail(.unknownLinkId, "linkId \"\(linkId)\" is not in the questionnaire \(questionnaire.url) version \(questionnaire.version)")
             }
             guard seen.insert(linkId).inserted else {
-                throw fail(.duplicateAnswer, at, "\"\(linkId)\" appears more than once; answer each question once")
+                throw fail(.duplicateAnswer, "\"\(linkId)\" appears more than once; answer each question once")
             }
-            let answers = object["answer"] as? [Any] ?? []
-            if object["answer"] != nil, !(object["answer"] is [Any]) {
-                throw fail(.notAResponse, "\(at).answer", "must be an array of answers")
+            if let rawAnswers = element["answer"] {
+                trail.append(.key("answer"))
+                guard let answers = rawAnswers.array else { throw fail(.notAResponse, "must be an array of answers") }
+                if !item.type.takesAnswers, !answers.isEmpty {
+                    throw fail(.wrongType, "\"\(linkId)\" is a \(item.type.rawValue), which takes no answer")
+                }
+                if answers.count > 1, !item.repeats {
+                    throw fail(.tooManyAnswers, "\"\(linkId)\" takes one answer, found \(answers.count)")
+                }
+                var parsed: [AnswerValue] = []
+                for (i, answer) in answers.enumerated() {
+                    trail.append(.index(i))
+                    guard let fields = answer.object else { throw fail(.notAResponse, "each answer must be an object") }
+                    let value = try readValue(fields, item: item)
+                    if !parsed.contains(value) { parsed.append(value) }
+                    try readItems(answer["item"])
+                    trail.removeLast()
+                }
+                trail.removeLast()
+                if !parsed.isEmpty { values[linkId] = parsed }
             }
-            if !item.type.takesAnswers, !answers.isEmpty {
-                throw fail(.wrongType, "\(at).answer", "\"\(linkId)\" is a \(item.type.rawValue), which takes no answer")
-            }
-            if answers.count > 1, !item.repeats {
-                throw fail(.tooManyAnswers, "\(at).answer", "\"\(linkId)\" takes one answer, found \(answers.count)")
-            }
-            var parsed: [AnswerValue] = []
-            for (i, raw) in answers.enumerated() {
-                let answerPath = "\(at).answer[\(i)]"
-                guard let answer = raw as? [String: Any] else { throw fail(.notAResponse, answerPath, "each answer must be an object") }
-                let value = try readValue(answer, item: item, path: answerPath)
-                if !parsed.contains(value) { parsed.append(value) }
-                try readItems(answer["item"], path: "\(answerPath).item")
-            }
-            if !parsed.isEmpty { values[linkId] = parsed }
-            try readItems(object["item"], path: "\(at).item")
+            try readItems(element["item"])
         }
 
-        func readValue(_ answer: [String: Any], item: Questionnaire.Item, path: String) throws(InvalidResponse) -> AnswerValue {
-            let keys = answer.keys.filter { $0.hasPrefix("value") }
-            guard keys.count == 1, let key = keys.first else {
-                throw fail(.wrongType, path, keys.isEmpty ? "the answer has no value" : "the answer has several values (\(keys.sorted().joined(separator: ", ")))")
+        func readValue(_ answer: [String: JSONValue], item: Questionnaire.Item) throws(InvalidResponse) -> AnswerValue {
+            var key: String? = nil
+            for candidate in answer.keys where candidate.hasPrefix("value") {
+                guard key == nil else {
+                    throw fail(.wrongType, "the answer has several values (\(answer.keys.filter { $0.hasPrefix("value") }.sorted().joined(separator: ", ")))")
+                }
+                key = candidate
             }
-            let raw = answer[key]!
+            guard let key, let raw = answer[key] else { throw fail(.wrongType, "the answer has no value") }
             let expected: String
             switch item.type {
             case .boolean: expected = "valueBoolean"
@@ -139,51 +166,40 @@ public struct ResponseReader: Sendable {
             case .group, .display: expected = "no value"
             }
             guard key == expected else {
-                throw fail(.wrongType, path, "\"\(item.linkId)\" is a \(item.type.rawValue) question and needs \(expected), found \(key)")
+                throw fail(.wrongType, "\"\(item.linkId)\" is a \(item.type.rawValue) question and needs \(expected), found \(key)")
             }
             switch item.type {
             case .boolean:
-                guard isJSONBoolean(raw), let number = raw as? NSNumber else {
-                    throw fail(.wrongType, path, "valueBoolean must be true or false, found \(describe(raw))")
-                }
-                return .boolean(number.boolValue)
+                guard let b = raw.bool else { throw fail(.wrongType, "valueBoolean must be true or false, found \(raw.brief)") }
+                return .boolean(b)
             case .choice:
-                guard let coding = raw as? [String: Any], let code = coding["code"] as? String else {
-                    throw fail(.wrongType, path, "valueCoding must be an object with a code")
+                guard let code = raw["code"]?.string else {
+                    throw fail(.wrongType, "valueCoding must be an object with a code")
                 }
                 guard item.option(code) != nil else {
-                    throw fail(.unknownOption, path, "\"\(code)\" is not an option of \"\(item.linkId)\"; use one of: \(item.options.map(\.code).joined(separator: ", "))")
+                    throw fail(.unknownOption, "\"\(PatientText.clean(code))\" is not an option of \"\(item.linkId)\"; use one of: \(item.options.map(\.code).joined(separator: ", "))")
                 }
                 return .coding(code)
             case .string, .text:
-                guard let s = raw as? String else { throw fail(.wrongType, path, "valueString must be text, found \(describe(raw))") }
+                guard let s = raw.string else { throw fail(.wrongType, "valueString must be text, found \(raw.brief)") }
                 return .string(s)
             case .integer:
-                guard !isJSONBoolean(raw), let n = raw as? Int else { throw fail(.wrongType, path, "valueInteger must be a whole number, found \(describe(raw))") }
+                guard let n = raw.int else { throw fail(.wrongType, "valueInteger must be a whole number, found \(raw.brief)") }
                 return .integer(n)
             case .date:
-                guard let text = raw as? String, let date = PartialDate(text) else {
-                    throw fail(.badDate, path, "\(describe(raw)) is not a valid date; use YYYY-MM-DD\(item.allowsPartialDate ? ", YYYY-MM or YYYY" : "")")
+                guard let text = raw.string, let date = PartialDate(text) else {
+                    throw fail(.badDate, "\(raw.brief) is not a valid date; use YYYY-MM-DD\(item.allowsPartialDate ? ", YYYY-MM or YYYY" : "")")
                 }
                 guard date.isComplete || item.allowsPartialDate else {
-                    throw fail(.badDate, path, "\"\(text)\" is incomplete; \"\(item.linkId)\" needs a full date YYYY-MM-DD")
+                    throw fail(.badDate, "\"\(text)\" is incomplete; \"\(item.linkId)\" needs a full date YYYY-MM-DD")
                 }
                 guard date.earliestDay <= asOf else {
-                    throw fail(.futureDate, path, "\"\(text)\" is after the visit date \(asOf)")
+                    throw fail(.futureDate, "\"\(text)\" is after the visit date \(asOf)")
                 }
                 return .date(date)
             case .group, .display:
-                throw fail(.wrongType, path, "\"\(item.linkId)\" takes no answer")
+                throw fail(.wrongType, "\"\(item.linkId)\" takes no answer")
             }
         }
     }
-}
-
-/// Whether a parsed JSON value is a `true`/`false` rather than a number.
-///
-/// JSONSerialization gives NSNumber for both, and `1 as? Bool` succeeds, so look at
-/// the stored type: JSON booleans are stored as a C `char` ("c").
-func isJSONBoolean(_ value: Any) -> Bool {
-    guard let number = value as? NSNumber else { return false }
-    return String(cString: number.objCType) == "c"
 }
