@@ -49,7 +49,9 @@ static inline int intake_add_cluster(int y, int x, const wchar_t *wcs, attr_t at
 
 // Set from a signal handler, read by the key loop: only sig_atomic_t is safe here.
 static volatile sig_atomic_t intake_termination_signal_value = 0;
-static struct termios intake_saved_termios;
+// Swift's importer does not emit struct-typed statics from a header, so the
+// saved settings live in memory that Swift allocates and hands over.
+static struct termios *volatile intake_saved_termios = 0;
 static volatile sig_atomic_t intake_have_saved_termios = 0;
 
 // Precomputed so the crash handler only calls async-signal-safe write(2):
@@ -59,7 +61,7 @@ static const char intake_reset_bytes[] = "\x1b[?1049l\x1b[?25h\x1b[0m\r\n";
 static inline void intake_on_termination(int sig) { intake_termination_signal_value = sig; }
 
 static inline void intake_on_crash(int sig) {
-    if (intake_have_saved_termios) tcsetattr(STDIN_FILENO, TCSANOW, &intake_saved_termios);
+    if (intake_have_saved_termios) tcsetattr(STDIN_FILENO, TCSANOW, intake_saved_termios);
     ssize_t ignored = write(STDOUT_FILENO, intake_reset_bytes, sizeof intake_reset_bytes - 1);
     (void)ignored;
     // SA_RESETHAND has restored the default action; raise again so the process
@@ -67,9 +69,12 @@ static inline void intake_on_crash(int sig) {
     raise(sig);
 }
 
-/// Saves the terminal's cooked-mode settings; call before initscr.
-static inline void intake_save_termios(void) {
-    if (tcgetattr(STDIN_FILENO, &intake_saved_termios) == 0) intake_have_saved_termios = 1;
+/// Saves the terminal's cooked-mode settings into `storage` (kept for ever); call before initscr.
+static inline void intake_save_termios(struct termios *storage) {
+    if (tcgetattr(STDIN_FILENO, storage) == 0) {
+        intake_saved_termios = storage;
+        intake_have_saved_termios = 1;
+    }
 }
 
 /// Installs SIGTERM/SIGHUP (set a flag) and crash-signal handlers (restore, re-raise).

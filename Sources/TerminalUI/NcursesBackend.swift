@@ -1,6 +1,10 @@
 import CNcursesw
 import Glibc
 
+/// The shell's terminal settings, for the crash handler; never freed because a
+/// signal may arrive at any time.
+nonisolated(unsafe) private let savedTermios = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+
 /// The terminal could not be taken over.
 public struct TerminalError: Error, CustomStringConvertible, Sendable {
     public var message: String
@@ -28,7 +32,7 @@ public final class NcursesBackend: TerminalBackend {
         setlocale(LC_ALL, "")
         // Before initscr, so ncurses sees our SIGTERM handler and leaves it alone,
         // and so the crash handler can restore the shell's settings.
-        intake_save_termios()
+        intake_save_termios(savedTermios)
         intake_install_signal_handlers()
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError(message: "intake needs a terminal: run it in a terminal window, not with input or output redirected")
