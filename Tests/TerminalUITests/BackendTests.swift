@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 import TerminalUI
@@ -56,5 +57,25 @@ import TerminalUI
         #expect(Symbols.forCodeset("ISO-8859-1") == .ascii)
         #expect(Symbols.ascii.checkboxOn == "[x]")
         #expect(Symbols.unicode.radioOn == "◉")
+    }
+}
+
+/// Drives a real terminal; run by hand inside tmux with INTAKE_TUI_SMOKE=1.
+@Suite struct TerminalSmokeTests {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["INTAKE_TUI_SMOKE"] == "1"))
+    func presentsAndReadsAKey() throws {
+        let backend = try NcursesBackend(theme: .builtinDefault)
+        var canvas = Scenes.question(size: backend.size, context: RenderContext(symbols: Symbols.forCurrentLocale()))
+        canvas.cursor = Point(row: 0, column: 0)
+        backend.present(canvas)
+        let first = backend.nextKey(timeout: .seconds(5))
+        canvas.write("got \(String(describing: first))", row: backend.size.rows - 2, column: 2, style: .error)
+        backend.present(canvas)
+        let second = backend.nextKey(timeout: .seconds(5))
+        backend.shutdown()
+        backend.shutdown()
+        try "\(String(describing: first)) \(String(describing: second))".write(
+            toFile: "/tmp/tui-smoke-keys.txt", atomically: true, encoding: .utf8)
+        #expect(first != nil)
     }
 }
