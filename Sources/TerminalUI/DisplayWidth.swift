@@ -1,0 +1,127 @@
+import CNcursesw
+
+/// The number of terminal cells a string occupies.
+///
+/// Control characters count as zero because `Canvas.write` drops them.
+public func displayWidth(_ s: String) -> Int {
+    var total = 0
+    for c in s { total += displayWidth(c) }
+    return total
+}
+
+/// The number of terminal cells one grapheme cluster occupies: 0, 1 or 2.
+public func displayWidth(_ c: Character) -> Int {
+    if let ascii = c.asciiValue {
+        return (ascii >= 0x20 && ascii < 0x7F) ? 1 : 0
+    }
+    let scalars = c.unicodeScalars
+    guard let first = scalars.first(where: { !isControl($0) }) else { return 0 }
+    // Flags are pairs of regional indicators; terminals draw them two cells wide.
+    if (0x1F1E6...0x1F1FF).contains(first.value) { return 2 }
+    // The base decides the width; combining marks and ZWJ-joined parts ride on it.
+    var width = scalarWidth(first)
+    if width == 0, let base = scalars.first(where: { scalarWidth($0) > 0 }) {
+        width = scalarWidth(base)
+    }
+    // VS16 asks for emoji presentation, which terminals draw two cells wide.
+    if width == 1, scalars.contains(where: { $0.value == 0xFE0F }) { width = 2 }
+    return width
+}
+
+/// True for C0 and C1 control characters and DEL, which could start a terminal escape.
+func isControl(_ s: Unicode.Scalar) -> Bool {
+    s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0)
+}
+
+/// The width of one scalar: the C library's answer where it has one, our table otherwise.
+///
+/// wcwidth() answers -1 for anything non-ASCII in the "C" locale (as in tests) and
+/// for scalars newer than the C library, so a fallback keeps layout sane.
+func scalarWidth(_ s: Unicode.Scalar) -> Int {
+    if isControl(s) { return 0 }
+    let w = Int(intake_wcwidth(s.value))
+    return w >= 0 ? w : fallbackWidth(s)
+}
+
+/// A table-based width for when wcwidth() cannot say.
+func fallbackWidth(_ s: Unicode.Scalar) -> Int {
+    let v = s.value
+    switch s.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format:
+        return v == 0x00AD ? 1 : 0
+    default: break
+    }
+    if (0x1160...0x11FF).contains(v) || (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v) {
+        return 0
+    }
+    if s.properties.isEmojiPresentation { return 2 }
+    let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
+        0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3,
+        0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+        0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
+    for r in wideRanges where r.contains(v) { return 2 }
+    return 1
+}
+
+/// Word-wraps text to lines of at most `width` cells.
+///
+/// Breaks between words; only a word wider than the whole line is broken inside,
+/// and never inside a grapheme cluster. Explicit newlines start a new line.
+public func wrap(_ text: String, width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var line = ""
+        var lineWidth = 0
+        for wordSub in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+            let word = String(wordSub)
+            let w = displayWidth(word)
+            if lineWidth > 0 && lineWidth + 1 + w <= width {
+                line += " " + word
+                lineWidth += 1 + w
+                continue
+            }
+            if lineWidth > 0 {
+                lines.append(line)
+                line = ""
+                lineWidth = 0
+            }
+            if w <= width {
+                line = word
+                lineWidth = w
+                continue
+            }
+            // A word longer than a line: break it by cells.
+            for c in word {
+                let cw = displayWidth(c)
+                if lineWidth + cw > width && lineWidth > 0 {
+                    lines.append(line)
+                    line = ""
+                    lineWidth = 0
+                }
+                line.append(c)
+                lineWidth += cw
+            }
+        }
+        lines.append(line)
+    }
+    return lines
+}
+
+/// Cuts text to at most `width` cells, ending with `ellipsis` when it had to cut.
+public func truncate(_ text: String, width: Int, ellipsis: String = "…") -> String {
+    guard width > 0 else { return "" }
+    if displayWidth(text) <= width { return text }
+    let ew = displayWidth(ellipsis)
+    var out = ""
+    var used = 0
+    for c in text {
+        let cw = displayWidth(c)
+        if used + cw + ew > width { break }
+        out.append(c)
+        used += cw
+    }
+    return ew <= width ? out + ellipsis : out
+}
