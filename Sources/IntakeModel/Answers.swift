@@ -71,34 +71,53 @@ public struct Answers: Hashable, Sendable {
     }
 }
 
+/// Which items are enabled for a set of answers: a question's enableWhen decides whether it is asked.
+public struct Enablement: Sendable {
+    /// Indexed by document position.
+    let flags: [Bool]
+    let questionnaire: Questionnaire
+
+    public func isEnabled(_ linkId: String) -> Bool {
+        guard let position = questionnaire.position(of: linkId) else { return false }
+        return flags[position]
+    }
+
+    /// The enabled linkIds.
+    public var linkIds: Set<String> {
+        Set(zip(questionnaire.plan, flags).compactMap { $1 ? $0.linkId : nil })
+    }
+}
+
 extension Questionnaire {
-    /// The linkIds of the items that are enabled for these answers.
+    /// Works out which items are enabled for these answers.
     ///
     /// An item is enabled when its parent is and its enableWhen holds against the
     /// *enabled* answers of earlier questions, so a chain of conditions collapses
     /// when its first link does.
-    public func enabledLinkIds(for answers: Answers) -> Set<String> {
-        var enabled: Set<String> = []
-        func visit(_ items: [Item]) {
-            for item in items where isEnabled(item, answers: answers, enabled: enabled) {
-                enabled.insert(item.linkId)
-                visit(item.items)
-            }
+    public func enablement(for answers: Answers) -> Enablement {
+        var flags = [Bool](repeating: false, count: plan.count)
+        for (position, step) in plan.enumerated() {
+            if let parent = step.parent, !flags[parent] { continue }
+            flags[position] = step.enableWhen.isEmpty || conditionsHold(step, answers: answers, flags: flags)
         }
-        visit(items)
-        return enabled
+        return Enablement(flags: flags, questionnaire: self)
+    }
+
+    /// The linkIds of the items that are enabled for these answers.
+    public func enabledLinkIds(for answers: Answers) -> Set<String> {
+        enablement(for: answers).linkIds
     }
 
     /// The answers with those to disabled questions removed: what the rules see.
     public func effectiveAnswers(_ answers: Answers) -> Answers {
-        let enabled = enabledLinkIds(for: answers)
-        return Answers(answers.values.filter { enabled.contains($0.key) })
+        let enabled = enablement(for: answers)
+        return Answers(answers.values.filter { enabled.isEnabled($0.key) })
     }
 
-    private func isEnabled(_ item: Item, answers: Answers, enabled: Set<String>) -> Bool {
-        guard !item.enableWhen.isEmpty else { return true }
-        let results = item.enableWhen.map { condition -> Bool in
-            let given = enabled.contains(condition.question) ? answers[condition.question] : []
+    private func conditionsHold(_ step: Step, answers: Answers, flags: [Bool]) -> Bool {
+        let results = step.enableWhen.lazy.map { condition -> Bool in
+            let asked = self.position(of: condition.question).map { flags[$0] } ?? false
+            let given = asked ? answers[condition.question] : []
             switch condition.op {
             case .exists:
                 if case .boolean(let wanted) = condition.answer { return given.isEmpty != wanted }
@@ -107,7 +126,7 @@ extension Questionnaire {
             case .notEqual: return !given.isEmpty && !given.contains(condition.answer)
             }
         }
-        return item.enableBehaviorAny ? results.contains(true) : !results.contains(false)
+        return step.enableBehaviorAny ? results.contains(true) : !results.contains(false)
     }
 
     /// Enabled required questions with no answer.
@@ -115,10 +134,19 @@ extension Questionnaire {
     /// A `false` is an answer, except to a question marked must-be-true (the
     /// attestation), which counts as answered only when it is `true`.
     public func unansweredRequired(_ answers: Answers) -> [Item] {
-        let enabled = enabledLinkIds(for: answers)
-        return questions.filter { question in
-            guard question.required, enabled.contains(question.linkId) else { return false }
-            return question.mustBeTrue ? answers.bool(question.linkId) != true : !answers.isAnswered(question.linkId)
+        unansweredRequired(answers, enablement: enablement(for: answers)).map { questions[$0] }
+    }
+
+    /// Positions in ``questions`` of the unanswered required questions, for callers that already know the enablement.
+    public func unansweredRequired(_ answers: Answers, enablement: Enablement) -> [Int] {
+        var missing: [Int] = []
+        var questionIndex = 0
+        for (position, step) in plan.enumerated() where step.takesAnswers {
+            defer { questionIndex += 1 }
+            guard step.required, enablement.flags[position] else { continue }
+            let answered = step.mustBeTrue ? answers.bool(step.linkId) == true : answers.isAnswered(step.linkId)
+            if !answered { missing.append(questionIndex) }
         }
+        return missing
     }
 }

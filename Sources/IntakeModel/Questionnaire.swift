@@ -14,7 +14,21 @@ public struct Questionnaire: Sendable {
     public let items: [Item]
     /// Every item in document order, groups included.
     public let allItems: [Item]
+    /// Questions (items that take answers), in document order.
+    public let questions: [Item]
     private let index: [String: Int]
+    /// What enablement needs of each item, in document order, without copying whole items.
+    let plan: [Step]
+
+    struct Step: Sendable {
+        let linkId: String
+        let parent: Int?
+        let enableWhen: [EnableWhen]
+        let enableBehaviorAny: Bool
+        let required: Bool
+        let mustBeTrue: Bool
+        let takesAnswers: Bool
+    }
 
     public init(url: String, version: String, title: LocalizedText, items: [Item]) {
         self.url = url
@@ -22,9 +36,21 @@ public struct Questionnaire: Sendable {
         self.title = title
         self.items = items
         var all: [Item] = []
-        func walk(_ items: [Item]) { for item in items { all.append(item); walk(item.items) } }
-        walk(items)
+        var plan: [Step] = []
+        func walk(_ items: [Item], parent: Int?) {
+            for item in items {
+                let position = all.count
+                all.append(item)
+                plan.append(Step(linkId: item.linkId, parent: parent, enableWhen: item.enableWhen,
+                                 enableBehaviorAny: item.enableBehaviorAny, required: item.required,
+                                 mustBeTrue: item.mustBeTrue, takesAnswers: item.type.takesAnswers))
+                walk(item.items, parent: position)
+            }
+        }
+        walk(items, parent: nil)
         self.allItems = all
+        self.plan = plan
+        self.questions = all.filter(\.type.takesAnswers)
         var index: [String: Int] = [:]
         for (position, item) in all.enumerated() where index[item.linkId] == nil { index[item.linkId] = position }
         self.index = index
@@ -36,8 +62,6 @@ public struct Questionnaire: Sendable {
     /// Position of an item in document order, for "earlier question" checks.
     public func position(of linkId: String) -> Int? { index[linkId] }
 
-    /// Questions (items that take answers), in document order.
-    public var questions: [Item] { allItems.filter(\.type.takesAnswers) }
 
     /// Whether a response's `questionnaire` canonical (optionally `|version`) names this questionnaire.
     public func accepts(canonical: String) -> Bool {

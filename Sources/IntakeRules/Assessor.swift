@@ -12,10 +12,12 @@ public struct Assessor: Sendable {
 
     /// Assesses `answers` (as given: answers to disabled questions are dropped here) on the visit date `asOf`.
     public func assess(_ answers: Answers, asOf: Day) -> Assessment {
+        let enablement = questionnaire.enablement(for: answers)
+        let effective = Answers(answers.values.filter { enablement.isEnabled($0.key) })
         let context = Context(
-            answers: questionnaire.effectiveAnswers(answers),
+            answers: effective,
             asOf: asOf,
-            questionnaire: questionnaire
+            missing: questionnaire.unansweredRequired(effective, enablement: enablement).map { questionnaire.questions[$0].linkId }
         )
         let fired = rules.enumerated().compactMap { index, rule -> (Int, Rule, Finding)? in
             guard context.holds(rule.when) else { return nil }
@@ -49,7 +51,8 @@ public struct Assessor: Sendable {
     struct Context {
         let answers: Answers
         let asOf: Day
-        let questionnaire: Questionnaire
+        /// Enabled required questions left unanswered, worked out once.
+        let missing: [String]
 
         func holds(_ condition: Condition) -> Bool {
             switch condition {
@@ -62,7 +65,7 @@ public struct Assessor: Sendable {
             case .ageBelow(let linkId, let years):
                 guard let born = answers.date(linkId)?.exactDay else { return false }
                 return born.age(on: asOf) < years
-            case .incomplete: return !questionnaire.unansweredRequired(answers).isEmpty
+            case .incomplete: return !missing.isEmpty
             case .any(let conditions): return conditions.contains(where: holds)
             case .all(let conditions): return conditions.allSatisfy(holds)
             case .not(let inner): return !holds(inner)
@@ -74,7 +77,7 @@ public struct Assessor: Sendable {
             switch condition {
             case .yes(let id), .oneOf(let id, _), .includesAny(let id, _), .within(let id, _), .ageBelow(let id, _):
                 return holds(condition) ? [id] : []
-            case .incomplete: return questionnaire.unansweredRequired(answers).map(\.linkId)
+            case .incomplete: return missing
             case .any(let conditions): return conditions.flatMap(triggers)
             case .all(let conditions): return holds(condition) ? conditions.flatMap(triggers) : []
             case .not: return []

@@ -30,7 +30,7 @@ func randomAnswers(_ rng: inout SplitMix64) -> Answers {
     var answers = Answers()
     for question in questionnaire.questions where Int.random(in: 0..<40, using: &rng) != 0 {
         switch question.type {
-        case .boolean: answers[question.linkId] = [.boolean(Int.random(in: 0..<6, using: &rng) == 0)]
+        case .boolean: answers[question.linkId] = [.boolean(Int.random(in: 0..<60, using: &rng) == 0)]
         case .choice:
             let codes = question.options.map(\.code)
             if question.repeats {
