@@ -151,6 +151,16 @@ public struct PartialDate: Hashable, Sendable, CustomStringConvertible {
         return text
     }
 
+    /// `text` with Arabic-Indic digits turned into 0-9, or nil if it has anything but digits.
+    public static func westernDigits(_ text: String) -> String? {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            guard let value = digitValue(scalar) else { return nil }
+            out += String(value)
+        }
+        return out.isEmpty ? nil : out
+    }
+
     private static func digitValue(_ scalar: Unicode.Scalar) -> Int? {
         switch scalar.value {
         case 0x30...0x39: return Int(scalar.value - 0x30)

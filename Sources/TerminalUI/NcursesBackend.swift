@@ -18,7 +18,8 @@ public struct TerminalError: Error, CustomStringConvertible, Sendable {
 /// SIGHUP (via `terminationRequested`) and on crash signals.
 public final class NcursesBackend: TerminalBackend {
     public private(set) var size: Size
-    public let theme: Theme
+    /// The theme in use: the one asked for, or `monochrome` on a terminal without colours.
+    public private(set) var theme: Theme
     /// True when the terminal shows the theme's colours.
     public private(set) var usesColor = false
     private var previous: Canvas?
@@ -49,6 +50,9 @@ public final class NcursesBackend: TerminalBackend {
         if has_colors() {
             start_color()
             usesColor = setUpColors()
+        } else {
+            // Colour roles mean nothing here; monochrome carries them with bold, reverse and underline.
+            self.theme = .monochrome
         }
     }
 

@@ -42,7 +42,7 @@ public enum WidgetOutcome: Sendable, Equatable {
 extension Canvas {
     /// Writes one line aligned to the start of `rect` for the direction: left, or right in RTL.
     @discardableResult
-    mutating func write(_ text: String, row: Int, in rect: Rect, style: Style, direction: LayoutDirection) -> Int {
+    public mutating func write(_ text: String, row: Int, in rect: Rect, style: Style, direction: LayoutDirection) -> Int {
         switch direction {
         case .leftToRight: write(text, row: row, column: rect.column, style: style, maxWidth: rect.columns)
         case .rightToLeft: writeTrailing(text, row: row, in: rect, style: style)

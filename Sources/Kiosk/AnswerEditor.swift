@@ -1,0 +1,135 @@
+import Foundation
+import IntakeModel
+import TerminalUI
+
+/// The widget a patient answers one question with, and the rules for what it accepts.
+///
+/// Built from the questionnaire item, so a question added to the FHIR file gets
+/// the right editor without code: booleans and choices become a ChoiceList,
+/// strings and dates a TextField.
+struct AnswerEditor: Equatable {
+    enum Control: Equatable {
+        case choice(ChoiceList)
+        case text(TextField)
+    }
+
+    let item: Questionnaire.Item
+    var control: Control
+
+    static func == (a: AnswerEditor, b: AnswerEditor) -> Bool { a.item.linkId == b.item.linkId && a.control == b.control }
+
+    /// An editor showing `current` (the saved answer, if any) in `language`.
+    init(item: Questionnaire.Item, current: [AnswerValue], language: Language, today: Day) {
+        self.item = item
+        switch item.type {
+        case .boolean:
+            let value: Bool? = if case .boolean(let b)? = current.first { b } else { nil }
+            control = .choice(.yesNo(yes: Phrase.yes(language), no: Phrase.no(language), value: value))
+        case .choice:
+            let chosen = Set(current.compactMap { value -> Int? in
+                guard case .coding(let code) = value else { return nil }
+                return item.options.firstIndex { $0.code == code }
+            })
+            control = .choice(ChoiceList(
+                options: item.options.map { ChoiceList.Option(PatientText.clean($0.display(language))) },
+                mode: item.repeats ? .multiple : .single,
+                exclusiveIndex: item.options.firstIndex(where: \.exclusive),
+                selection: chosen))
+        case .date:
+            var text = ""
+            if case .date(let d)? = current.first { text = d.description }
+            // An event date (last injection) is most often recent: start from today's date to edit.
+            else if item.allowsPartialDate { text = today.description }
+            control = .text(TextField(text: text, maxLength: 10, allowedCharacters: AnswerEditor.dateCharacters))
+        case .string, .text, .integer, .group, .display:
+            var text = ""
+            if case .string(let s)? = current.first { text = s }
+            control = .text(TextField(text: text, maxLength: item.maxLength))
+        }
+    }
+
+    static let dateCharacters: Set<Character> = Set("0123456789-٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
+
+    /// Re-labels the editor in another language, keeping what the patient has chosen or typed.
+    func relabelled(_ language: Language, today: Day) -> AnswerEditor {
+        var fresh = AnswerEditor(item: item, current: [], language: language, today: today)
+        switch (control, fresh.control) {
+        case (.choice(let old), .choice(var new)):
+            for index in old.selectedIndices { new.select(index) }
+            new.moveCursor(to: old.cursor)
+            fresh.control = .choice(new)
+        case (.text, .text):
+            fresh.control = control
+        default: break
+        }
+        return fresh
+    }
+
+    mutating func handle(_ key: Key) -> WidgetOutcome {
+        switch control {
+        case .choice(var list):
+            let outcome = list.handle(key)
+            control = .choice(list)
+            return outcome
+        case .text(var field):
+            let outcome = field.handle(key)
+            control = .text(field)
+            return outcome
+        }
+    }
+
+    /// A problem with the answer, in words for the patient.
+    struct Problem: Error, Equatable {
+        let phrase: Phrase
+        let argument: String?
+        init(_ phrase: Phrase, _ argument: CustomStringConvertible? = nil) {
+            self.phrase = phrase
+            self.argument = argument?.description
+        }
+        func message(_ language: Language) -> String {
+            argument.map { phrase(language, $0) } ?? phrase(language)
+        }
+    }
+
+    /// The answer as given, checked; an empty array means "not answered".
+    func answer(today: Day) -> Result<[AnswerValue], Problem> {
+        switch control {
+        case .choice(let list):
+            if item.type == .boolean { return .success(list.yesNoValue.map { [.boolean($0)] } ?? []) }
+            return .success(list.selectedIndices.map { .coding(item.options[$0].code) })
+        case .text(let field):
+            let text = field.text.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { return .success([]) }
+            return item.type == .date ? date(text, today: today) : string(text)
+        }
+    }
+
+    private func date(_ text: String, today: Day) -> Result<[AnswerValue], Problem> {
+        guard let date = PartialDate(text) else { return .failure(Problem(.kioskDateInvalid)) }
+        guard date.isComplete || item.allowsPartialDate else { return .failure(Problem(.kioskDateNeedFull)) }
+        guard date.earliestDay <= today else { return .failure(Problem(.kioskDateFuture)) }
+        if let range = item.ageRange, let born = date.exactDay {
+            let age = born.age(on: today)
+            guard range.contains(age) else { return .failure(Problem(.kioskDateAge, age)) }
+        }
+        return .success([.date(date)])
+    }
+
+    private func string(_ text: String) -> Result<[AnswerValue], Problem> {
+        // Arabic-Indic digits are what many patients type for a phone number.
+        let normalized = String(text.unicodeScalars.map { scalar -> Character in
+            switch scalar.value {
+            case 0x660...0x669: Character(Unicode.Scalar(scalar.value - 0x660 + 0x30)!)
+            case 0x6F0...0x6F9: Character(Unicode.Scalar(scalar.value - 0x6F0 + 0x30)!)
+            default: Character(scalar)
+            }
+        })
+        let clean = PatientText.clean(normalized)
+        if let max = item.maxLength, clean.count > max { return .failure(Problem(.kioskTextTooLong, max)) }
+        if let min = item.minLength, clean.count < min { return .failure(Problem(.kioskTextTooShort, min)) }
+        if let pattern = item.pattern, clean.range(of: pattern, options: .regularExpression) == nil {
+            return .failure(Problem(.kioskTextPattern))
+        }
+        return .success([.string(clean)])
+    }
+}

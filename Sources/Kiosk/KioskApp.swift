@@ -1,0 +1,103 @@
+import Foundation
+import IntakeModel
+import IntakeStorage
+import TerminalUI
+
+/// Runs the kiosk: draws the state, reads keys, and carries out effects against the store.
+///
+/// A `final class` because it owns the one open draft and the terminal; the
+/// state it drives is a value that tests can also drive without it.
+public final class KioskApp {
+    public private(set) var state: KioskState
+    let questionnaire: Questionnaire
+    let store: IntakeStore
+    let backend: TerminalBackend
+    let view: KioskView
+    let kioskID: String
+    let clock: () -> Double
+    let today: () -> Day
+    /// Asked after every wait: true once SIGTERM or SIGHUP arrived.
+    let shouldStop: () -> Bool
+    let recorder: IntakeRecorder
+    public private(set) var finished = false
+
+    public init(questionnaire: Questionnaire, store: IntakeStore, backend: TerminalBackend, symbols: Symbols,
+                timings: KioskTimings = KioskTimings(), kioskID: String, clock: @escaping () -> Double,
+                today: @escaping () -> Day = { Day.today() }, shouldStop: @escaping () -> Bool = { false }) {
+        self.questionnaire = questionnaire
+        self.store = store
+        self.backend = backend
+        self.view = KioskView(symbols: symbols)
+        self.kioskID = kioskID
+        self.clock = clock
+        self.today = today
+        self.shouldStop = shouldStop
+        self.recorder = IntakeRecorder(questionnaire: questionnaire, store: store, kioskID: kioskID, today: today)
+        self.state = KioskState(questionnaire: questionnaire, timings: timings, staffPINIsSet: store.hasStaffPIN,
+                                today: today(), now: clock())
+    }
+
+    /// Picks up this kiosk's draft if it was cut off moments ago (a crash, a kill, a power cut);
+    /// older drafts are closed as abandoned, since their patient has gone.
+    public func recoverDrafts(now: Date = Date()) {
+        guard let drafts = try? store.openDrafts().filter({ $0.kiosk == kioskID }) else { return }
+        let window = state.timings.idle + state.timings.countdown
+        var resumed = false
+        for candidate in drafts.sorted(by: { $0.updatedAt > $1.updatedAt }) {
+            if !resumed, now.timeIntervalSince(candidate.updatedAt) < window,
+               let stored = try? store.answers(draftID: candidate.id) {
+                recorder.adopt(candidate)
+                state.resume(answers: recorder.readStored(stored), language: Language(rawValue: candidate.language) ?? .en)
+                resumed = true
+            } else {
+                try? store.abandon(draftID: candidate.id, reason: "kiosk restarted")
+            }
+        }
+    }
+
+    /// Runs until staff close the kiosk or a termination signal arrives.
+    public func run() {
+        while !finished {
+            step()
+        }
+    }
+
+    /// Draws, waits for one key or the next deadline, and handles it.
+    public func step() {
+        let now = clock()
+        backend.present(view.render(state, size: backend.size, now: now))
+        // Wake at least once a second so the idle countdown on screen keeps moving.
+        let wait = max(0.05, min(1.0, (state.nextDeadline() ?? now + 1) - now))
+        let key = backend.nextKey(timeout: .milliseconds(Int(wait * 1000)))
+        if shouldStop() { finished = true; return }
+        let after = clock()
+        perform(key.map { state.handle($0, now: after) } ?? state.tick(now: after))
+    }
+
+    func perform(_ effects: [KioskEffect]) {
+        for effect in effects { perform(effect) }
+    }
+
+    private func perform(_ effect: KioskEffect) {
+        do {
+            switch effect {
+            case .startDraft(let language): try recorder.start(language)
+            case .save(let linkId, let values): try recorder.save(linkId, values)
+            case .remove(let linkId): try recorder.save(linkId, [])
+            case .setLanguage(let language): try recorder.setLanguage(language)
+            case .submit(let answers, let language):
+                let code = try recorder.submit(answers, language: language)
+                state.submitted(code: code, now: clock())
+            case .abandon(let reason): try recorder.abandon(reason: reason)
+            case .verifyPIN(let pin): perform(state.staffPINChecked(try store.verifyStaffPIN(pin)))
+            case .exit: finished = true
+            }
+        } catch {
+            // Nothing the patient did is lost by a failed write: it stays on screen to try again.
+            state.saveFailed()
+        }
+    }
+
+    /// The open draft's code, if a patient is mid-intake.
+    public var draftCode: String? { recorder.draft?.code }
+}

@@ -1,0 +1,420 @@
+import IntakeModel
+import TerminalUI
+
+/// Timings of the unattended kiosk, in seconds.
+public struct KioskTimings: Sendable, Equatable {
+    /// Without a key for this long, ask "Are you still there?".
+    public var idle: Double
+    /// Then wait this long before closing the draft as abandoned.
+    public var countdown: Double
+    /// How long the thank-you screen stays before the kiosk clears itself.
+    public var thanks: Double
+
+    public init(idle: Double = 120, countdown: Double = 30, thanks: Double = 30) {
+        self.idle = idle; self.countdown = countdown; self.thanks = thanks
+    }
+}
+
+extension Questionnaire {
+    /// The questions a patient is asked, in order: `main` before the review page, then the
+    /// must-be-true attestation(s) in `closing`. Disabled questions are left out.
+    func kioskOrder(for answers: Answers) -> (main: [String], closing: [String]) {
+        let enabled = enablement(for: answers)
+        let asked = questions.filter { enabled.isEnabled($0.linkId) }
+        return (asked.filter { !$0.mustBeTrue }.map(\.linkId), asked.filter(\.mustBeTrue).map(\.linkId))
+    }
+}
+
+/// What the kiosk must do outside its own state: storage and leaving.
+public enum KioskEffect: Equatable, Sendable {
+    case startDraft(Language)
+    case save(linkId: String, values: [AnswerValue])
+    case remove(linkId: String)
+    case setLanguage(Language)
+    /// Store the intake; the app answers with ``KioskState/submitted(code:)`` or ``KioskState/submitFailed()``.
+    case submit(Answers, Language)
+    case abandon(reason: String)
+    /// Check the staff PIN; the app answers with ``KioskState/staffPINChecked(_:)``.
+    case verifyPIN(String)
+    case exit
+}
+
+/// The kiosk's whole state and how keys and time change it, with no terminal or database.
+///
+/// Keeping this pure lets tests drive a complete intake key by key and check
+/// both the screens and the effects (what is saved, when the draft is abandoned).
+public struct KioskState {
+    public enum Screen: Equatable {
+        case welcome(ChoiceList)
+        case question(String)
+        case review(cursor: Int)
+        case thanks(code: String, since: Double)
+    }
+
+    public enum Overlay: Equatable {
+        /// "Are you still there?", closing the draft at `deadline`.
+        case idle(deadline: Double)
+        /// The staff PIN prompt; `hasPIN` false means no PIN is set yet.
+        case staff(TextField, hasPIN: Bool, wrong: Bool)
+    }
+
+    public let questionnaire: Questionnaire
+    public let timings: KioskTimings
+    public let staffPINIsSet: Bool
+    public private(set) var language: Language
+    public private(set) var screen: Screen
+    public private(set) var overlay: Overlay?
+    public private(set) var answers = Answers()
+    var editor: AnswerEditor?
+    /// The problem with the current answer, shown next to the question.
+    public private(set) var problem: Phrase?
+    var problemArgument: String?
+    /// A one-line message under the screen until the next key.
+    public private(set) var notice: Phrase?
+    /// Whether the patient came to this question from the review page.
+    var returnToReview = false
+    var hasDraft = false
+    var lastActivity: Double
+    var chordStarted = false
+    let today: Day
+
+    public init(questionnaire: Questionnaire, language: Language = .en, timings: KioskTimings = KioskTimings(),
+                staffPINIsSet: Bool, today: Day, now: Double) {
+        self.questionnaire = questionnaire
+        self.timings = timings
+        self.staffPINIsSet = staffPINIsSet
+        self.language = language
+        self.today = today
+        self.lastActivity = now
+        self.screen = .welcome(KioskState.languageList(language))
+    }
+
+    static func languageList(_ language: Language) -> ChoiceList {
+        ChoiceList(options: [ChoiceList.Option("English"), ChoiceList.Option("العربية")], mode: .single,
+                   selection: [language == .en ? 0 : 1])
+    }
+
+    // MARK: The order of screens
+
+    /// Enabled questions answered before the review page, in questionnaire order.
+    public var mainQuestions: [String] { questionnaire.kioskOrder(for: answers).main }
+
+    /// The attestation(s), asked after the review page.
+    public var closingQuestions: [String] { questionnaire.kioskOrder(for: answers).closing }
+
+    /// Where the patient is, for the progress indicator: (step, total).
+    public var progress: (step: Int, total: Int) {
+        let main = mainQuestions, closing = closingQuestions
+        let total = main.count + 1 + closing.count
+        switch screen {
+        case .question(let linkId):
+            if let i = main.firstIndex(of: linkId) { return (i + 1, total) }
+            if let i = closing.firstIndex(of: linkId) { return (main.count + 2 + i, total) }
+            return (1, total)
+        case .review: return (main.count + 1, total)
+        default: return (0, total)
+        }
+    }
+
+    // MARK: Events
+
+    /// Handles one key at time `now` (seconds on a monotonic clock).
+    public mutating func handle(_ key: Key, now: Double) -> [KioskEffect] {
+        lastActivity = now
+        notice = nil
+        if key == .resize { return [] }
+
+        // The staff chord: Ctrl-X then Ctrl-Q. Patients are not told of it.
+        if chordStarted {
+            chordStarted = false
+            if key == .control("q") {
+                overlay = .staff(TextField(maxLength: 32), hasPIN: staffPINIsSet, wrong: false)
+                return []
+            }
+        }
+        if key == .control("x") { chordStarted = true; return [] }
+
+        switch overlay {
+        case .idle?:
+            overlay = nil  // any key means "I am here"
+            return []
+        case .staff(var field, let hasPIN, _)?:
+            switch key {
+            case .escape: overlay = nil
+            case .enter: return hasPIN ? [.verifyPIN(field.text)] : [.exit]
+            default:
+                _ = field.handle(key)
+                overlay = .staff(field, hasPIN: hasPIN, wrong: false)
+            }
+            return []
+        case nil: break
+        }
+
+        switch key {
+        case .control("c"), .control("z"), .control("\\"), .control("d"):
+            notice = .kioskNoExit
+            return []
+        case .function(2):
+            return switchLanguage()
+        default: break
+        }
+
+        switch screen {
+        case .welcome(var list):
+            if key == .enter {
+                language = list.cursor == 1 ? .ar : .en
+                hasDraft = true
+                var effects: [KioskEffect] = [.startDraft(language)]
+                effects += open(mainQuestions.first ?? closingQuestions.first)
+                return effects
+            }
+            _ = list.handle(key)
+            // Choosing a language shows the screen in it at once.
+            language = list.cursor == 1 ? .ar : .en
+            screen = .welcome(list)
+            return []
+        case .question(let linkId):
+            return handleQuestion(linkId, key: key)
+        case .review(let cursor):
+            return handleReview(cursor: cursor, key: key)
+        case .thanks:
+            if key == .enter { reset() }
+            return []
+        }
+    }
+
+    /// Time passing with no key: the idle prompt, the abandoned draft, the thank-you screen clearing.
+    public mutating func tick(now: Double) -> [KioskEffect] {
+        if case .thanks(_, let since) = screen, now - since >= timings.thanks {
+            reset()
+            return []
+        }
+        guard hasDraft else { return [] }
+        if case .idle(let deadline)? = overlay {
+            if now >= deadline {
+                reset()
+                return [.abandon(reason: "idle")]
+            }
+            return []
+        }
+        if overlay == nil, now - lastActivity >= timings.idle {
+            overlay = .idle(deadline: now + timings.countdown)
+        }
+        return []
+    }
+
+    /// When the next timed event is due, so the app can sleep until then.
+    public func nextDeadline() -> Double? {
+        if case .thanks(_, let since) = screen { return since + timings.thanks }
+        guard hasDraft else { return nil }
+        if case .idle(let deadline)? = overlay { return deadline }
+        return lastActivity + timings.idle
+    }
+
+    // MARK: Answers to the app's effects
+
+    /// The intake was stored: show the code, forget the patient.
+    public mutating func submitted(code: String, now: Double) {
+        let language = self.language
+        reset()
+        self.language = language
+        screen = .thanks(code: code, since: now)
+    }
+
+    public mutating func submitFailed() { notice = .kioskSaveFailed }
+
+    public mutating func saveFailed() { notice = .kioskSaveFailed }
+
+    /// Resumes a draft whose answers survived a restart.
+    public mutating func resume(answers: Answers, language: Language) {
+        self.answers = answers
+        self.language = language
+        hasDraft = true
+        notice = .kioskResumed
+        let next = mainQuestions.first { !answers.isAnswered($0) }
+        if let next { _ = open(next) } else { openReview() }
+    }
+
+    public mutating func staffPINChecked(_ ok: Bool) -> [KioskEffect] {
+        if ok { return [.exit] }
+        if case .staff(_, let hasPIN, _)? = overlay { overlay = .staff(TextField(maxLength: 32), hasPIN: hasPIN, wrong: true) }
+        return []
+    }
+
+    // MARK: Question screens
+
+    private mutating func open(_ linkId: String?) -> [KioskEffect] {
+        guard let linkId, let item = questionnaire.item(linkId) else { return [] }
+        screen = .question(linkId)
+        editor = AnswerEditor(item: item, current: answers[linkId], language: language, today: today)
+        problem = nil
+        return []
+    }
+
+    private mutating func openReview(cursor: Int = 0) {
+        screen = .review(cursor: cursor)
+        editor = nil
+        problem = nil
+        returnToReview = false
+    }
+
+    private mutating func handleQuestion(_ linkId: String, key: Key) -> [KioskEffect] {
+        guard var editor else { return [] }
+        switch key {
+        case .escape, .pageUp, .backTab:
+            // Going back keeps what was typed if it is valid; an invalid entry is not saved.
+            var effects: [KioskEffect] = []
+            if case .success(let values) = editor.answer(today: today), values != answers[linkId], !values.isEmpty {
+                effects = record(linkId, values)
+            }
+            return effects + goBack(from: linkId)
+        case .enter, .tab:
+            if case .choice(let list) = editor.control, list.mode == .single, key == .enter {
+                var chosen = list
+                chosen.select(list.cursor)
+                editor.control = .choice(chosen)
+            }
+            self.editor = editor
+            return next(from: linkId)
+        default:
+            let outcome = editor.handle(key)
+            self.editor = editor
+            if outcome == .changed { problem = nil }
+            // A tick in a multiple choice is an answer given: save it now.
+            if outcome == .changed, case .choice(let list) = editor.control, list.mode == .multiple,
+               case .success(let values) = editor.answer(today: today) {
+                return record(linkId, values)
+            }
+            return []
+        }
+    }
+
+    private mutating func next(from linkId: String) -> [KioskEffect] {
+        guard let editor, let item = questionnaire.item(linkId) else { return [] }
+        let values: [AnswerValue]
+        switch editor.answer(today: today) {
+        case .failure(let problem):
+            self.problem = problem.phrase
+            problemArgument = problem.argument
+            return []
+        case .success(let v): values = v
+        }
+        if item.required && values.isEmpty {
+            problem = .kioskRequired; problemArgument = nil
+            return []
+        }
+        if item.mustBeTrue && values != [.boolean(true)] {
+            problem = .kioskMustConfirm; problemArgument = nil
+            return []
+        }
+        var effects = values == answers[linkId] ? [] : record(linkId, values)
+        if item.mustBeTrue {
+            if let following = closingQuestions.drop(while: { $0 != linkId }).dropFirst().first {
+                return effects + open(following)
+            }
+            return effects + [.submit(answers, language)]
+        }
+        if returnToReview {
+            openReview(cursor: reviewEntries.firstIndex(of: linkId) ?? 0)
+            return effects
+        }
+        let main = mainQuestions
+        if let i = main.firstIndex(of: linkId), i + 1 < main.count {
+            effects += open(main[i + 1])
+        } else {
+            openReview()
+        }
+        return effects
+    }
+
+    private mutating func goBack(from linkId: String) -> [KioskEffect] {
+        if returnToReview {
+            openReview(cursor: reviewEntries.firstIndex(of: linkId) ?? 0)
+            return []
+        }
+        if closingQuestions.contains(linkId) {
+            if let i = closingQuestions.firstIndex(of: linkId), i > 0 { return open(closingQuestions[i - 1]) }
+            openReview(cursor: reviewEntries.count)
+            return []
+        }
+        let main = mainQuestions
+        if let i = main.firstIndex(of: linkId), i > 0 { return open(main[i - 1]) }
+        return []
+    }
+
+    /// Saves an answer and drops answers to questions it disables.
+    private mutating func record(_ linkId: String, _ values: [AnswerValue]) -> [KioskEffect] {
+        answers[linkId] = values
+        var effects: [KioskEffect] = [values.isEmpty ? .remove(linkId: linkId) : .save(linkId: linkId, values: values)]
+        let enabled = questionnaire.enablement(for: answers)
+        for disabled in answers.values.keys.sorted() where !enabled.isEnabled(disabled) {
+            answers[disabled] = []
+            effects.append(.remove(linkId: disabled))
+        }
+        return effects
+    }
+
+    // MARK: Review page
+
+    /// The review page lists every main question; its last entry is Continue.
+    public var reviewEntries: [String] { mainQuestions }
+
+    private mutating func handleReview(cursor: Int, key: Key) -> [KioskEffect] {
+        let count = reviewEntries.count + 1
+        switch key {
+        case .up: screen = .review(cursor: max(0, cursor - 1))
+        case .down: screen = .review(cursor: min(count - 1, cursor + 1))
+        case .home: screen = .review(cursor: 0)
+        case .end: screen = .review(cursor: count - 1)
+        case .pageUp: screen = .review(cursor: max(0, cursor - 5))
+        case .pageDown: screen = .review(cursor: min(count - 1, cursor + 5))
+        case .escape, .backTab:
+            if let last = mainQuestions.last { return open(last) }
+        case .enter:
+            if cursor < reviewEntries.count {
+                let effects = open(reviewEntries[cursor])
+                returnToReview = true
+                return effects
+            }
+            if let missing = mainQuestions.first(where: { questionnaire.item($0)?.required == true && !answers.isAnswered($0) }) {
+                let effects = open(missing)
+                problem = .kioskRequired
+                return effects
+            }
+            if let first = closingQuestions.first { return open(first) }
+            return [.submit(answers, language)]
+        default: break
+        }
+        return []
+    }
+
+    // MARK: Language and reset
+
+    private mutating func switchLanguage() -> [KioskEffect] {
+        language = language == .en ? .ar : .en
+        switch screen {
+        case .welcome: screen = .welcome(KioskState.languageList(language))
+        default: break
+        }
+        editor = editor?.relabelled(language, today: today)
+        return hasDraft ? [.setLanguage(language)] : []
+    }
+
+    /// Back to the welcome screen with nothing of the last patient kept.
+    private mutating func reset() {
+        answers = Answers()
+        editor = nil
+        problem = nil
+        problemArgument = nil
+        overlay = nil
+        returnToReview = false
+        hasDraft = false
+        language = .en
+        screen = .welcome(KioskState.languageList(.en))
+    }
+
+    /// The current problem in the patient's words.
+    public var problemMessage: String? {
+        problem.map { phrase in problemArgument.map { phrase(language, $0) } ?? phrase(language) }
+    }
+}

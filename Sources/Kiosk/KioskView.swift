@@ -1,0 +1,214 @@
+import IntakeModel
+import TerminalUI
+
+/// Draws a ``KioskState`` into a canvas of any size.
+///
+/// Pure: the same state, size and time give the same cells, which is what the
+/// snapshot tests rely on and what keeps redraws small (only changed cells go out).
+public struct KioskView {
+    public static let minimumSize = Size(rows: 12, columns: 40)
+
+    public let symbols: Symbols
+
+    public init(symbols: Symbols = .unicode) { self.symbols = symbols }
+
+    public func render(_ state: KioskState, size: Size, now: Double) -> Canvas {
+        var canvas = Canvas(size: size)
+        let lang = state.language
+        let context = RenderContext(symbols: symbols, direction: lang.isRightToLeft ? .rightToLeft : .leftToRight)
+        guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
+            let rect = canvas.bounds.inset(by: 1)
+            Paragraph(Phrase.kioskTooSmall(lang), role: .warning, attributes: .bold).render(into: &canvas, in: rect, context: context)
+            let need = "\(Self.minimumSize.columns)x\(Self.minimumSize.rows)"
+            canvas.write(need, row: min(size.rows - 1, rect.row + 2), column: rect.column, style: .muted, maxWidth: rect.columns)
+            return canvas
+        }
+        let compact = size.rows < 16
+        let body = Rect(row: 0, column: 1, rows: size.rows, columns: size.columns - 2)
+
+        // Header: the clinic, on every screen.
+        canvas.fill(Rect(row: 0, column: 0, rows: 1, columns: size.columns), style: Style(.accent, .reverse))
+        canvas.write(Phrase.clinicHeader(lang), row: 0, in: body, style: Style(.accent, [.reverse, .bold]), direction: context.direction)
+
+        var hints: [(key: String, label: String)] = []
+        let footerRow = size.rows - 1
+        var top = 1
+        let bottom = footerRow - 1  // the notice line
+
+        switch state.screen {
+        case .welcome(let list):
+            top += compact ? 0 : 1
+            let title = Paragraph(Phrase.kioskWelcomeTitle(lang), role: .accent, attributes: .bold)
+            title.render(into: &canvas, in: Rect(row: top, column: body.column, rows: 1, columns: body.columns), context: context)
+            top += compact ? 1 : 2
+            let text = Paragraph(Phrase.kioskWelcomeBody(lang))
+            let textRows = min(text.preferredHeight(width: body.columns), max(1, bottom - top - 4))
+            text.render(into: &canvas, in: Rect(row: top, column: body.column, rows: textRows, columns: body.columns), context: context)
+            top += textRows + (compact ? 0 : 1)
+            let choose = HelpText(Phrase.kioskWelcomeChoose(lang))
+            choose.render(into: &canvas, in: Rect(row: top, column: body.column, rows: 1, columns: body.columns), context: context)
+            top += 1
+            list.render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns), context: context)
+            if !state.staffPINIsSet && !compact {
+                canvas.write(Phrase.kioskWelcomeNoPIN(lang), row: bottom, in: body, style: .warning, direction: context.direction)
+            }
+            hints = [("↑↓", Phrase.kioskHintChoose(lang)), ("Enter", Phrase.kioskHintBegin(lang))]
+            canvas.cursor = nil
+
+        case .question(let linkId):
+            guard let item = state.questionnaire.item(linkId), let editor = state.editor else { break }
+            let (step, total) = state.progress
+            let progress = ProgressIndicator(step: step, total: total, label: Phrase.kioskStep(lang, step, total))
+            let progressRows = compact ? 1 : 2
+            progress.render(into: &canvas, in: Rect(row: top, column: body.column, rows: progressRows, columns: body.columns), context: context)
+            top += progressRows
+            if !compact, let group = groupTitle(of: linkId, in: state.questionnaire, lang) {
+                canvas.write(group, row: top, in: body, style: .muted, direction: context.direction)
+                top += 1
+            }
+            let question = Paragraph(PatientText.clean(item.text(lang)), role: .text, attributes: .bold)
+            let questionRows = min(question.preferredHeight(width: body.columns), compact ? 2 : 4)
+            question.render(into: &canvas, in: Rect(row: top, column: body.column, rows: questionRows, columns: body.columns), context: context)
+            top += questionRows
+            if let message = state.problemMessage {
+                let problem = Paragraph("! " + message, role: .error, attributes: .bold)
+                let rows = min(problem.preferredHeight(width: body.columns), 2)
+                problem.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+                top += rows
+            } else if let help = helpText(item, lang), !compact || item.type == .date {
+                let paragraph = HelpText(help)
+                let rows = min(paragraph.preferredHeight(width: body.columns), compact ? 1 : 3)
+                paragraph.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+                top += rows
+            }
+            top += compact ? 0 : 1
+            let area = Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns)
+            switch editor.control {
+            case .choice(let list):
+                list.render(into: &canvas, in: area, context: context)
+                canvas.cursor = nil
+                hints = [("Enter", Phrase.kioskHintNext(lang)), ("↑↓", Phrase.kioskHintChoose(lang))]
+                if list.mode == .multiple { hints.append(("Space", Phrase.kioskHintTick(lang))) }
+            case .text(let field):
+                let width = min(area.columns, max(24, (item.maxLength ?? 40) + 2))
+                let fieldRect = Rect(row: area.row, column: lang.isRightToLeft ? area.right - width : area.column, rows: 1, columns: width)
+                field.render(into: &canvas, in: fieldRect, context: context)
+                hints = [("Enter", Phrase.kioskHintNext(lang))]
+            }
+            hints.append(("Esc", Phrase.kioskHintBack(lang)))
+
+        case .review(let cursor):
+            canvas.write(Phrase.kioskReviewTitle(lang), row: top, in: body, style: Style(.accent, .bold), direction: context.direction)
+            top += 1
+            if !compact {
+                let intro = HelpText(Phrase.kioskReviewBody(lang))
+                let rows = min(intro.preferredHeight(width: body.columns), 2)
+                intro.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+                top += rows + 1
+            }
+            let entries = state.reviewEntries
+            let rows = max(1, bottom - top)
+            let first = min(max(0, cursor - rows / 2), max(0, entries.count + 1 - rows))
+            for (offset, index) in (first..<min(entries.count + 1, first + rows)).enumerated() {
+                let row = top + offset
+                let selected = index == cursor
+                let style: Style = selected ? .focus : .text
+                if selected { canvas.fill(Rect(row: row, column: body.column, rows: 1, columns: body.columns), style: .focus) }
+                if index == entries.count {
+                    canvas.write("» " + Phrase.kioskReviewContinue(lang) + " «", row: row, in: body, style: Style(selected ? .focus : .accent, .bold), direction: context.direction)
+                    continue
+                }
+                guard let item = state.questionnaire.item(entries[index]) else { continue }
+                let answer = answerText(item, state.answers, lang)
+                let missing = !state.answers.isAnswered(item.linkId) && item.required
+                let answerWidth = min(displayWidth(answer), body.columns / 2)
+                let questionWidth = body.columns - answerWidth - 2
+                let question = truncate(PatientText.clean(item.text(lang)), width: questionWidth, ellipsis: symbols.ellipsis)
+                let answerStyle: Style = selected ? Style(.focus, .bold) : (missing ? Style(.error, .bold) : Style(.accent))
+                let shown = truncate(answer, width: answerWidth, ellipsis: symbols.ellipsis)
+                if lang.isRightToLeft {
+                    canvas.writeTrailing(question, row: row, in: body, style: style)
+                    canvas.write(shown, row: row, column: body.column, style: answerStyle)
+                } else {
+                    canvas.write(question, row: row, column: body.column, style: style)
+                    canvas.writeTrailing(shown, row: row, in: body, style: answerStyle)
+                }
+            }
+            canvas.cursor = nil
+            hints = [("↑↓", Phrase.kioskHintChoose(lang)), ("Enter", Phrase.kioskHintEdit(lang))]
+
+        case .thanks(let code, _):
+            top += compact ? 0 : 1
+            canvas.write(Phrase.kioskThanksTitle(lang), row: top, in: body, style: Style(.success, .bold), direction: context.direction)
+            top += 2
+            let text = Paragraph(Phrase.kioskThanksBody(lang))
+            let rows = min(text.preferredHeight(width: body.columns), 3)
+            text.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+            top += rows + 1
+            let codeText = "  \(code)  "
+            let column = max(body.column, (size.columns - displayWidth(codeText)) / 2)
+            canvas.write(codeText, row: top, column: column, style: Style(.accent, [.reverse, .bold]))
+            top += 2
+            if top < bottom {
+                HelpText(Phrase.kioskThanksNext(lang)).render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns), context: context)
+            }
+            canvas.cursor = nil
+            hints = [("Enter", Phrase.kioskHintContinue(lang))]
+        }
+
+        hints.append(("F2", Phrase.kioskHintLanguage(lang)))
+
+        if let notice = state.notice {
+            let role: Role = notice == .kioskSaveFailed ? .error : .warning
+            canvas.fill(Rect(row: bottom, column: 0, rows: 1, columns: size.columns), style: .text)
+            canvas.write(truncate(notice(lang), width: body.columns, ellipsis: symbols.ellipsis), row: bottom, in: body, style: Style(role, .bold), direction: context.direction)
+        }
+        KeyHints(hints).render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
+
+        switch state.overlay {
+        case .idle(let deadline)?:
+            let seconds = max(0, Int((deadline - now).rounded(.up)))
+            let dialog = Dialog(title: Phrase.kioskIdleTitle(lang), message: wrap(Phrase.kioskIdleBody(lang, seconds), width: min(48, size.columns - 6)),
+                                buttons: [Phrase.kioskIdleButton(lang)])
+            dialog.render(into: &canvas, in: canvas.bounds, context: context)
+            canvas.cursor = nil
+        case .staff(let field, let hasPIN, let wrong)?:
+            var message = wrap(hasPIN ? Phrase.kioskStaffPrompt(lang) : Phrase.kioskStaffNoPIN(lang), width: min(48, size.columns - 6))
+            if wrong { message.append(Phrase.kioskStaffWrong(lang)) }
+            if hasPIN { message.append(String(repeating: "*", count: field.text.count)) }
+            Dialog(title: Phrase.kioskStaffTitle(lang), message: message, buttons: []).render(into: &canvas, in: canvas.bounds, context: context)
+            canvas.cursor = nil
+        case nil: break
+        }
+        return canvas
+    }
+
+    private func groupTitle(of linkId: String, in questionnaire: Questionnaire, _ lang: Language) -> String? {
+        questionnaire.items.first { group in group.items.contains { $0.linkId == linkId } }.map { PatientText.clean($0.text(lang)) }
+    }
+
+    private func helpText(_ item: Questionnaire.Item, _ lang: Language) -> String? {
+        if item.type == .date {
+            let format = item.allowsPartialDate ? Phrase.kioskDatePartial(lang) : Phrase.kioskDateFormat(lang)
+            return format
+        }
+        if let help = item.help { return PatientText.clean(help(lang)) }
+        if item.repeats { return Phrase.kioskChooseMany(lang) }
+        return nil
+    }
+
+    /// The answer as the patient reads it.
+    func answerText(_ item: Questionnaire.Item, _ answers: Answers, _ lang: Language) -> String {
+        let values = answers[item.linkId]
+        guard !values.isEmpty else { return Phrase.notAnswered(lang) }
+        return values.map { value -> String in
+            switch value {
+            case .boolean(let b): b ? Phrase.yes(lang) : Phrase.no(lang)
+            case .coding(let code): PatientText.clean(item.option(code)?.display(lang) ?? code)
+            case .string(let s): PatientText.clean(s)
+            case .date(let d): d.description
+            case .integer(let n): String(n)
+            }
+        }.joined(separator: lang == .ar ? "، " : ", ")
+    }
+}
