@@ -51,7 +51,7 @@ public struct AssessmentJSON: Codable, Sendable, Equatable {
     /// Pretty JSON text, keys in the spec's order.
     public func encoded() -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
         // Encoding plain strings and arrays cannot fail.
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }

@@ -65,6 +65,11 @@ struct AnswerEditor: Equatable {
         return fresh
     }
 
+    var isChoice: Bool {
+        if case .choice = control { return true }
+        return false
+    }
+
     mutating func handle(_ key: Key) -> WidgetOutcome {
         switch control {
         case .choice(var list):

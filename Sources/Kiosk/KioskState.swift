@@ -74,6 +74,9 @@ public struct KioskState {
     /// Whether the patient came to this question from the review page.
     var returnToReview = false
     var hasDraft = false
+    /// Whether the patient has moved in or picked from the current list; until then Enter
+    /// picks nothing, so pressing Enter repeatedly can't answer questions by itself.
+    var touched = false
     var lastActivity: Double
     var chordStarted = false
     let today: Day
@@ -248,6 +251,7 @@ public struct KioskState {
         screen = .question(linkId)
         editor = AnswerEditor(item: item, current: answers[linkId], language: language, today: today)
         problem = nil
+        touched = false
         return []
     }
 
@@ -269,15 +273,36 @@ public struct KioskState {
             }
             return effects + goBack(from: linkId)
         case .enter, .tab:
-            if case .choice(let list) = editor.control, list.mode == .single, key == .enter {
-                var chosen = list
-                chosen.select(list.cursor)
-                editor.control = .choice(chosen)
+            if case .choice(let list) = editor.control, list.mode == .single, list.selectedIndices.isEmpty {
+                guard touched || !(questionnaire.item(linkId)?.required ?? false) else {
+                    // The first Enter on an untouched list explains; a second one takes the highlighted answer.
+                    touched = true
+                    problem = .kioskRequired; problemArgument = nil
+                    return []
+                }
+                if touched {
+                    var chosen = list
+                    chosen.select(list.cursor)
+                    editor.control = .choice(chosen)
+                }
             }
             self.editor = editor
             return next(from: linkId)
+        case .character(let c) where c.isNumber && editor.isChoice:
+            // Typing an option's number picks it, with Western or Arabic-Indic digits.
+            guard case .choice(var list) = editor.control, let n = PartialDate.westernDigits(String(c)).flatMap({ Int($0) }),
+                  (1...list.options.count).contains(n) else { return [] }
+            touched = true
+            problem = nil
+            list.moveCursor(to: n - 1)
+            if list.mode == .multiple { list.toggle(n - 1) } else { list.select(n - 1) }
+            editor.control = .choice(list)
+            self.editor = editor
+            if list.mode == .multiple, case .success(let values) = editor.answer(today: today) { return record(linkId, values) }
+            return []
         default:
             let outcome = editor.handle(key)
+            if case .choice = editor.control, outcome != .ignored { touched = true }
             self.editor = editor
             if outcome == .changed { problem = nil }
             // A tick in a multiple choice is an answer given: save it now.
