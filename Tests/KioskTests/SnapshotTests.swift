@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import IntakeModel
+import Kiosk
+import TerminalUI
+
+/// Every kind of kiosk screen rendered into the in-memory grid at three sizes.
+///
+/// Themes map roles to colours and never move a cell, so one set of snapshots
+/// holds for every theme; the canvas records roles, not colours.
+/// Record new snapshots with `INTAKE_RECORD_SNAPSHOTS=1 swift test --filter SnapshotTests`.
+struct SnapshotTests {
+    static let sizes = [Size(rows: 24, columns: 80), Size(rows: 12, columns: 40), Size(rows: 43, columns: 132)]
+
+    /// Keys that bring a fresh kiosk to each screen kind.
+    static let screens: [(String, [Key], Double)] = [
+        ("welcome", [], 0),
+        ("text-question", [.enter] + "Layla Haddad".map { .character($0) }, 0),
+        ("date-error", [.enter] + "Layla".map { .character($0) } + [.enter] + "2030-01-01".map { .character($0) } + [.enter], 0),
+        ("multiple-choice", [.enter] + "Layla".map { .character($0) } + [.enter] + "1990-04-12".map { .character($0) } + [.enter, .enter, .character("1"), .down], 0),
+        ("single-choice", [.enter] + "Layla".map { .character($0) } + [.enter] + "1990-04-12".map { .character($0) } + [.enter, .enter, .character("1"), .enter, .enter, .down, .down], 0),
+        ("review", Array(Harness.wholeIntake.dropLast(4)) + [.down, .down], 0),
+        ("attestation", Array(Harness.wholeIntake.dropLast(2)), 0),
+        ("thanks", Harness.wholeIntake, 0),
+        ("idle", [.enter] + "Layla".map { .character($0) } + [.enter], 125),
+        ("staff", [.control("x"), .control("q")] + "12".map { .character($0) }, 0),
+        ("arabic-question", [.down, .enter, .enter, .character("1")], 0),
+    ]
+
+    static func render(_ keys: [Key], idle: Double, size: Size) throws -> String {
+        let h = try Harness(size: size, pin: "2468")
+        h.type(keys)
+        if idle > 0 { h.wait(idle) }
+        var text = h.screen
+        // The intake code is random: mask it so the snapshot holds.
+        if let code = try h.store.recentIntakes(limit: 1, status: nil).first?.code { text = text.replacingOccurrences(of: code, with: "XXX-XXX") }
+        return text
+    }
+
+    static func snapshotURL(_ name: String, _ size: Size) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("__Snapshots__/\(name).\(size.columns)x\(size.rows).txt")
+    }
+
+    @Test(arguments: screens.map(\.0))
+    func screenKind(_ name: String) throws {
+        let (_, keys, idle) = try #require(Self.screens.first { $0.0 == name })
+        for size in Self.sizes {
+            let text = try Self.render(keys, idle: idle, size: size)
+            let url = Self.snapshotURL(name, size)
+            if ProcessInfo.processInfo.environment["INTAKE_RECORD_SNAPSHOTS"] == "1" {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(to: url, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = try? String(contentsOf: url, encoding: .utf8)
+            #expect(expected != nil, "no snapshot at \(url.path): record it")
+            #expect(text == expected, "\(name) at \(size.columns)x\(size.rows)")
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                #expect(displayWidth(String(line)) <= size.columns)
+            }
+        }
+    }
+
+    @Test func tooSmall() throws {
+        let text = try Self.render([], idle: 0, size: Size(rows: 10, columns: 30))
+        #expect(text.contains("Please make this window"))
+        #expect(text.contains("40x12"))
+    }
+}
