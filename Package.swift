@@ -51,6 +51,15 @@ let package = Package(
             dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]
         ),
 
+        // GNU FriBidi, through a shim header (see shim.h for the include path).
+        .systemLibrary(
+            name: "CFriBidi",
+            pkgConfig: "fribidi",
+            providers: [.apt(["libfribidi-dev"])]
+        ),
+        // Logical-to-visual reordering and Arabic shaping for terminals that do neither.
+        .target(name: "Bidi", dependencies: ["CFriBidi"]),
+
         .executableTarget(
             name: "intake",
             dependencies: [
