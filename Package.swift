@@ -83,6 +83,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["intake"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
+        .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
         .testTarget(name: "KioskTests", dependencies: ["Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]),
     ],
     swiftLanguageModes: [.v6]
