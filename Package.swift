@@ -51,6 +51,15 @@ let package = Package(
             dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]
         ),
 
+        // GNU FriBidi, through a shim header (see shim.h for the include path).
+        .systemLibrary(
+            name: "CFriBidi",
+            pkgConfig: "fribidi",
+            providers: [.apt(["libfribidi-dev"])]
+        ),
+        // Logical-to-visual reordering and Arabic shaping for terminals that do neither.
+        .target(name: "Bidi", dependencies: ["CFriBidi"]),
+
         .executableTarget(
             name: "intake",
             dependencies: [
@@ -74,6 +83,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["intake"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
+        .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
         .testTarget(name: "KioskTests", dependencies: ["Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]),
     ],
     swiftLanguageModes: [.v6]
