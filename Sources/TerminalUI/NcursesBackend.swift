@@ -35,6 +35,12 @@ public final class NcursesBackend: TerminalBackend {
         // and so the crash handler can restore the shell's settings.
         intake_save_termios(savedTermios)
         intake_install_signal_handlers()
+        // A parent may have started us with these blocked (a supervisor, a test runner's
+        // threads); blocked, SIGTERM would never restore the terminal nor SIGWINCH resize it.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in [SIGTERM, SIGHUP, SIGWINCH, SIGINT, SIGTSTP, SIGQUIT] { sigaddset(&unblock, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError(message: "intake needs a terminal: run it in a terminal window, not with input or output redirected")
         }
