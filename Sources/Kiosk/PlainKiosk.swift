@@ -45,7 +45,7 @@ public struct PlainKiosk {
     }
 
     /// One whole intake; false once input has ended.
-    func serveOnePatient() -> Bool {
+    public func serveOnePatient() -> Bool {
         say("")
         say("English: type 1. العربية: اكتب 2.")
         guard let choice = ask() else { return false }

@@ -7,6 +7,9 @@ import TerminalUI
 
 /// Options naming the database, shared by every command that stores or reads intakes.
 struct DatabaseOptions: ParsableArguments {
+    init() {}
+    init(db: String?) { self.db = db }
+
     @Option(help: ArgumentHelp("The SQLite database file (default: $XDG_DATA_HOME/intake/intake.sqlite, created on first run).", valueName: "PATH"))
     var db: String?
 
@@ -38,26 +41,33 @@ struct Kiosk: ParsableCommand {
     @Flag(help: "Plain numbered prompts, line by line, for screen readers and braille displays.")
     var plain = false
 
-    @Option(name: .customLong("idle-seconds"), help: "Seconds without a key before asking \"Are you still there?\".")
-    var idleSeconds: Double = 120
+    @Option(name: .customLong("idle-seconds"), help: "Seconds without a key before asking \"Are you still there?\" (default 120).")
+    var idleSeconds: Double?
 
-    @Option(name: .customLong("countdown-seconds"), help: "Seconds the \"Are you still there?\" prompt waits before clearing the answers.")
-    var countdownSeconds: Double = 30
+    @Option(name: .customLong("countdown-seconds"), help: "Seconds the \"Are you still there?\" prompt waits before clearing the answers (default 30).")
+    var countdownSeconds: Double?
 
     @Option(help: ArgumentHelp("This kiosk's name, stored with each intake (default: the host name).", valueName: "NAME"))
     var name: String?
 
+    @Option(help: ArgumentHelp("Settings file (default: $XDG_CONFIG_HOME/intake/intake.conf); options given here win.", valueName: "PATH"))
+    var config: String?
+
     func validate() throws {
-        guard idleSeconds >= 1, countdownSeconds >= 1 else {
+        guard (idleSeconds ?? 1) >= 1, (countdownSeconds ?? 1) >= 1 else {
             throw ValidationError("--idle-seconds and --countdown-seconds must be at least 1")
         }
     }
 
     func run() throws {
         let questionnaire = try loadQuestionnaire()
-        let store = try database.open()
-        let timings = KioskTimings(idle: idleSeconds, countdown: countdownSeconds)
-        let kioskID = name ?? ProcessInfo.processInfo.hostName
+        let (settings, problems) = KioskConfiguration.load(path: config ?? KioskConfiguration.defaultPath())
+        for problem in problems { FileHandle.standardError.write(Data("intake: \(problem); ignored\n".utf8)) }
+        let store = try DatabaseOptions(db: database.db ?? settings.db).open()
+        let timings = KioskTimings(idle: idleSeconds ?? settings.idleSeconds ?? 120,
+                                   countdown: countdownSeconds ?? settings.countdownSeconds ?? 30)
+        let kioskID = name ?? settings.name ?? ProcessInfo.processInfo.hostName
+        let theme = self.theme ?? settings.theme
         if plain {
             PlainKiosk(questionnaire: questionnaire, store: store, kioskID: kioskID).run()
             return
