@@ -35,7 +35,7 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         // Cell grid, widgets, key decoding, themes and terminal backends.
-        .target(name: "TerminalUI", dependencies: ["CNcursesw"]),
+        .target(name: "TerminalUI", dependencies: ["CNcursesw", "Bidi"]),
         // SQLite through GRDB: drafts, answers saved as given, submitted intakes, staff secrets.
         .target(
             name: "IntakeStorage",
@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI",
+                "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
-        .testTarget(name: "KioskTests", dependencies: ["Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]),
+        .testTarget(name: "KioskTests", dependencies: ["Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi"]),
     ],
     swiftLanguageModes: [.v6]
 )

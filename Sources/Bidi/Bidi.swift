@@ -323,3 +323,57 @@ struct Paragraph {
         }
     }
 }
+
+extension Bidi {
+    /// One line as a terminal that does no BiDi of its own must receive it.
+    ///
+    /// Text with no right-to-left letter is returned as it is, whatever the base:
+    /// an English label or a phone number in an Arabic screen keeps its order. In
+    /// text with Arabic, each run of digits and number punctuation (a date
+    /// 2026-11-22, a phone number +962 79 555 0142) is isolated first, so it reads
+    /// left to right as a whole instead of group by group.
+    public static func terminalLine(_ logical: String, base: BaseDirection) -> String {
+        guard logical.unicodeScalars.contains(where: isStrongRightToLeft) else { return logical }
+        return visualLine(isolatingNumbers(logical), base: base)
+    }
+
+    static func isStrongRightToLeft(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0590...0x08FF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF, 0x10800...0x10FFF, 0x1E800...0x1EFFF: return true
+        default: return false
+        }
+    }
+
+    /// Wraps runs like `2026-11-22` or `+962 79 555 0142` in LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE.
+    static func isolatingNumbers(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var run = String.UnicodeScalarView()
+        var runHasDigit = false
+        func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) || (0x660...0x669).contains(s.value) || (0x6F0...0x6F9).contains(s.value) }
+        func isJoiner(_ s: Unicode.Scalar) -> Bool { "+-()./: ".unicodeScalars.contains(s) }
+        func flush() {
+            // Trailing spaces and punctuation belong to the surrounding text, not to the number.
+            var tail = String.UnicodeScalarView()
+            while let last = run.last, !isDigit(last) { tail.insert(last, at: tail.startIndex); run.removeLast() }
+            if runHasDigit && !run.isEmpty {
+                out.append("\u{2066}"); out.append(contentsOf: run); out.append("\u{2069}")
+            } else {
+                out.append(contentsOf: run)
+            }
+            out.append(contentsOf: tail)
+            run = String.UnicodeScalarView(); runHasDigit = false
+        }
+        for scalar in text.unicodeScalars {
+            if isDigit(scalar) {
+                run.append(scalar); runHasDigit = true
+            } else if isJoiner(scalar), runHasDigit || scalar == "+" || scalar == "(" {
+                run.append(scalar)
+            } else {
+                flush()
+                out.append(scalar)
+            }
+        }
+        flush()
+        return String(out)
+    }
+}

@@ -22,12 +22,12 @@ public final class KioskApp {
     public private(set) var finished = false
 
     public init(questionnaire: Questionnaire, store: IntakeStore, backend: TerminalBackend, symbols: Symbols,
-                timings: KioskTimings = KioskTimings(), kioskID: String, clock: @escaping () -> Double,
+                bidi: KioskView.BidiHandling = .program, timings: KioskTimings = KioskTimings(), kioskID: String, clock: @escaping () -> Double,
                 today: @escaping () -> Day = { Day.today() }, shouldStop: @escaping () -> Bool = { false }) {
         self.questionnaire = questionnaire
         self.store = store
         self.backend = backend
-        self.view = KioskView(symbols: symbols)
+        self.view = KioskView(symbols: symbols, bidi: bidi)
         self.kioskID = kioskID
         self.clock = clock
         self.today = today

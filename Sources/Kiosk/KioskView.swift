@@ -9,12 +9,25 @@ public struct KioskView {
     public static let minimumSize = Size(rows: 12, columns: 40)
 
     public let symbols: Symbols
+    public let bidi: BidiHandling
 
-    public init(symbols: Symbols = .unicode) { self.symbols = symbols }
+    /// Who puts right-to-left text in visual order.
+    public enum BidiHandling: String, Sendable, CaseIterable {
+        /// The program, with FriBidi: for the many terminals that do no BiDi.
+        case program
+        /// The terminal (Konsole, mlterm): lines go out in logical order.
+        case terminal
+    }
+
+    public init(symbols: Symbols = .unicode, bidi: BidiHandling = .program) {
+        self.symbols = symbols
+        self.bidi = bidi
+    }
 
     public func render(_ state: KioskState, size: Size, now: Double) -> Canvas {
         var canvas = Canvas(size: size)
         let lang = state.language
+        canvas.bidiBase = bidi == .terminal ? nil : (lang.isRightToLeft ? .rightToLeft : .leftToRight)
         let context = RenderContext(symbols: symbols, direction: lang.isRightToLeft ? .rightToLeft : .leftToRight)
         guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
             let rect = canvas.bounds.inset(by: 1)

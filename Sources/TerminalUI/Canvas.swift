@@ -1,3 +1,5 @@
+import Bidi
+
 /// One character cell of the screen.
 public struct Cell: Hashable, Sendable {
     /// One grapheme cluster; "" for the right half of a wide character.
@@ -19,6 +21,9 @@ public struct Canvas: Equatable, Sendable {
     public let size: Size
     /// Where the terminal cursor should be shown; nil hides it.
     public var cursor: Point?
+    /// The paragraph direction text is put in visual order for before it is drawn;
+    /// nil leaves reordering to a terminal that does it itself (`--bidi=terminal`).
+    public var bidiBase: LayoutDirection? = .leftToRight
     private var cells: [Cell]
 
     public init(size: Size, style: Style = .text) {
@@ -46,8 +51,10 @@ public struct Canvas: Equatable, Sendable {
         var limit = size.columns - column
         if let maxWidth { limit = min(limit, maxWidth) }
         guard limit > 0 else { return 0 }
+        // Most terminals neither reorder right-to-left text nor join Arabic letters: do both here.
+        let visual = bidiBase.map { Bidi.terminalLine(text, base: $0 == .rightToLeft ? .rightToLeft : .leftToRight) } ?? text
         var used = 0
-        for raw in text {
+        for raw in visual {
             let c = Canvas.sanitized(raw)
             guard let c else { continue }
             let w = displayWidth(c)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bidi
 import Foundation
 import IntakeModel
 import IntakeStorage
@@ -23,6 +24,8 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
+extension KioskView.BidiHandling: ExpressibleByArgument {}
+
 struct Kiosk: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the reception kiosk: patients answer the intake questions, in English or Arabic.",
@@ -40,6 +43,9 @@ struct Kiosk: ParsableCommand {
 
     @Flag(help: "Plain numbered prompts, line by line, for screen readers and braille displays.")
     var plain = false
+
+    @Option(help: ArgumentHelp("Who puts Arabic in visual order: program (default, for terminals that do no BiDi) or terminal (Konsole, mlterm).", valueName: "program|terminal"))
+    var bidi: KioskView.BidiHandling = .program
 
     @Option(name: .customLong("idle-seconds"), help: "Seconds without a key before asking \"Are you still there?\" (default 120).")
     var idleSeconds: Double?
@@ -75,6 +81,9 @@ struct Kiosk: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let (chosen, warnings) = Theme.resolve(requested: theme, environment: environment, hasColors: true)
         for warning in warnings { FileHandle.standardError.write(Data("intake: \(warning)\n".utf8)) }
+        // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
+        if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
+        defer { if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) } }
         let backend: NcursesBackend
         do { backend = try NcursesBackend(theme: chosen) } catch {
             FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
@@ -82,7 +91,7 @@ struct Kiosk: ParsableCommand {
         }
         let start = ContinuousClock.now
         let app = KioskApp(
-            questionnaire: questionnaire, store: store, backend: backend, symbols: Symbols.forCurrentLocale(),
+            questionnaire: questionnaire, store: store, backend: backend, symbols: Symbols.forCurrentLocale(), bidi: bidi,
             timings: timings, kioskID: kioskID,
             clock: { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 },
             shouldStop: { backend.terminationRequested }

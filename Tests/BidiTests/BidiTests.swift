@@ -224,3 +224,28 @@ struct WrapTests {
     #expect(Array(BidiModeEscape.explicit.utf8) == [0x1B, 0x5B, 0x38, 0x6C])
     #expect(Array(BidiModeEscape.implicit.utf8) == [0x1B, 0x5B, 0x38, 0x68])
 }
+
+/// Lines as they go to a terminal that does no BiDi itself.
+struct TerminalLineTests {
+    @Test func textWithoutRightToLeftLettersIsUntouchedWhateverTheBase() {
+        for text in ["Layla Haddad", "+962 79 555 0142", "2026-11-22", "Enter (next) !"] {
+            #expect(Bidi.terminalLine(text, base: .rightToLeft) == text)
+            #expect(Bidi.terminalLine(text, base: .leftToRight) == text)
+        }
+    }
+
+    @Test func datesAndPhoneNumbersInsideArabicReadLeftToRight() {
+        let date = Bidi.terminalLine("مثلًا 1990-04-12.", base: .rightToLeft)
+        #expect(date.contains("1990-04-12"))
+        #expect(!date.contains("12-04-1990"))
+        let phone = Bidi.terminalLine("رقمي +962 79 555 0142 شكرًا", base: .rightToLeft)
+        #expect(phone.contains("+962 79 555 0142"))
+        #expect(!phone.unicodeScalars.contains { (0x2066...0x2069).contains($0.value) }, "the isolates never reach the screen")
+    }
+
+    @Test func arabicIsShapedAndReversed() {
+        let line = Bidi.terminalLine("لا", base: .rightToLeft)
+        #expect(line == "\u{FEFB}", "lam-alef becomes its ligature")
+        #expect(Bidi.terminalLine("عمري 36 سنة", base: .rightToLeft).hasPrefix("\u{FE94}"), "the last letter of the line comes first")
+    }
+}

@@ -1,3 +1,4 @@
+import Bidi
 import Foundation
 import Testing
 import IntakeModel
@@ -142,7 +143,9 @@ struct FlowTests {
         h.type([.enter]); h.type("Sam"); h.type([.enter])
         h.type([.function(2)])
         #expect(h.app.state.language == .ar)
-        #expect(h.screen.contains("تاريخ ميلادك"))
+        // Shaped and in visual order, as a terminal without BiDi must receive it.
+        #expect(h.screen.contains(Bidi.terminalLine("تاريخ ميلادك", base: .rightToLeft)))
+        #expect(!h.screen.contains("تاريخ ميلادك"), "not in logical order")
         h.type([.escape])
         #expect(h.screen.contains("Sam"))
         #expect(h.app.state.answers.string("patient-name") == "Sam")
