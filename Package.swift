@@ -79,12 +79,20 @@ let package = Package(
             dependencies: ["IntakeModel", "IntakeRules"],
             resources: [.copy("Cases")]
         ),
-        .testTarget(name: "IntakeSummaryTests", dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"]),
+        .testTarget(
+            name: "IntakeSummaryTests",
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"],
+            exclude: ["__Snapshots__"]
+        ),
         .testTarget(name: "CLITests", dependencies: ["intake"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
-        .testTarget(name: "KioskTests", dependencies: ["Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi"]),
+        .testTarget(
+            name: "KioskTests",
+            dependencies: ["Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi"],
+            exclude: ["__Snapshots__"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -94,12 +94,28 @@ public enum Phrase: String, CaseIterable, Sendable {
     public var text: LocalizedText { Phrase.catalog[self] ?? LocalizedText([.en: rawValue]) }
 
     /// The phrase with `{0}`, `{1}`… replaced by `arguments`.
+    ///
+    /// Scanned by hand: Foundation's replacingOccurrences goes through ICU on Linux,
+    /// megabytes of memory for a kiosk that only fills in numbers.
     public func callAsFunction(_ language: Language, _ arguments: CustomStringConvertible...) -> String {
-        var result = text(language)
-        for (i, argument) in arguments.enumerated() {
-            result = result.replacingOccurrences(of: "{\(i)}", with: argument.description)
+        Phrase.fill(text(language), arguments.map(\.description))
+    }
+
+    static func fill(_ template: String, _ arguments: [String]) -> String {
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(of: "}"), let n = Int(rest[afterOpen..<close]), arguments.indices.contains(n) {
+                result += arguments[n]
+                rest = rest[rest.index(after: close)...]
+            } else {
+                result += "{"
+                rest = rest[afterOpen...]
+            }
         }
-        return result
+        return result + rest
     }
 
     /// Every phrase, read once from the bundled catalog.

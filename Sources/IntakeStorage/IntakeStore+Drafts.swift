@@ -56,7 +56,7 @@ extension IntakeStore {
             _ = try Self.requireDraft(db, id: draftID)
             try StoredIntake.filter(id: draftID).updateAll(db, [
                 StoredIntake.Columns.language.set(to: language),
-                StoredIntake.Columns.updatedAt.set(to: Date()),
+                StoredIntake.Columns.updatedAt.set(to: StorageTime.text(Date())),
             ])
         }
     }
@@ -129,6 +129,6 @@ extension IntakeStore {
     }
 
     static func touch(_ db: Database, id: Int64, at date: Date) throws {
-        try StoredIntake.filter(id: id).updateAll(db, StoredIntake.Columns.updatedAt.set(to: date))
+        try StoredIntake.filter(id: id).updateAll(db, StoredIntake.Columns.updatedAt.set(to: StorageTime.text(date)))
     }
 }
