@@ -150,3 +150,20 @@ extension Questionnaire {
         return missing
     }
 }
+
+extension Questionnaire.Item {
+    /// The answer to this question as the patient reads it: option labels, Yes/No, cleaned text.
+    public func answerText(_ answers: Answers, _ language: Language) -> String {
+        let values = answers[linkId]
+        guard !values.isEmpty else { return Phrase.notAnswered(language) }
+        return values.map { value -> String in
+            switch value {
+            case .boolean(let b): b ? Phrase.yes(language) : Phrase.no(language)
+            case .coding(let code): PatientText.clean(option(code)?.display(language) ?? code)
+            case .string(let s): PatientText.clean(s)
+            case .date(let d): d.description
+            case .integer(let n): String(n)
+            }
+        }.joined(separator: language == .ar ? "، " : ", ")
+    }
+}

@@ -86,7 +86,7 @@ public struct Summary: Sendable {
             add(group.text(lang))
             for question in questionsOf(group) where enabled.contains(question.linkId) {
                 let mark = marked.contains(question.linkId) ? "* " : "  "
-                add("\(question.text(lang)) -> \(answerText(question))", first: mark, rest: "      ")
+                add("\(question.text(lang)) -> \(question.answerText(answers, lang))", first: mark, rest: "      ")
             }
         }
 
@@ -111,20 +111,5 @@ public struct Summary: Sendable {
     /// A group's questions, including those nested under other questions.
     private func questionsOf(_ item: Questionnaire.Item) -> [Questionnaire.Item] {
         item.items.flatMap { child in (child.type.takesAnswers ? [child] : []) + questionsOf(child) }
-    }
-
-    /// The answer as the patient would read it: option labels, Yes/No, cleaned text.
-    func answerText(_ question: Questionnaire.Item) -> String {
-        let values = answers[question.linkId]
-        guard !values.isEmpty else { return Phrase.notAnswered(language) }
-        return values.map { value -> String in
-            switch value {
-            case .boolean(let b): b ? Phrase.yes(language) : Phrase.no(language)
-            case .coding(let code): question.option(code)?.display(language) ?? code
-            case .string(let s): PatientText.clean(s)
-            case .date(let d): d.description
-            case .integer(let n): String(n)
-            }
-        }.joined(separator: ", ")
     }
 }

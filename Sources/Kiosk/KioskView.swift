@@ -132,7 +132,7 @@ public struct KioskView {
                     continue
                 }
                 guard let item = state.questionnaire.item(entries[index]) else { continue }
-                let answer = answerText(item, state.answers, lang)
+                let answer = item.answerText(state.answers, lang)
                 let missing = !state.answers.isAnswered(item.linkId) && item.required
                 let answerWidth = min(displayWidth(answer), body.columns / 2)
                 let questionWidth = body.columns - answerWidth - 2
@@ -208,20 +208,5 @@ public struct KioskView {
         if let help = item.help { return PatientText.clean(help(lang)) }
         if item.repeats { return Phrase.kioskChooseMany(lang) }
         return nil
-    }
-
-    /// The answer as the patient reads it.
-    func answerText(_ item: Questionnaire.Item, _ answers: Answers, _ lang: Language) -> String {
-        let values = answers[item.linkId]
-        guard !values.isEmpty else { return Phrase.notAnswered(lang) }
-        return values.map { value -> String in
-            switch value {
-            case .boolean(let b): b ? Phrase.yes(lang) : Phrase.no(lang)
-            case .coding(let code): PatientText.clean(item.option(code)?.display(lang) ?? code)
-            case .string(let s): PatientText.clean(s)
-            case .date(let d): d.description
-            case .integer(let n): String(n)
-            }
-        }.joined(separator: lang == .ar ? "، " : ", ")
     }
 }

@@ -75,7 +75,7 @@ public struct PlainKiosk {
             let questions = main()
             for (i, linkId) in questions.enumerated() {
                 guard let item = questionnaire.item(linkId) else { continue }
-                say("\(i + 1). \(item.text(language)): \(KioskView().answerText(item, answers, language))")
+                say("\(i + 1). \(item.text(language)): \(item.answerText(answers, language))")
             }
             say(Phrase.kioskPlainReviewPrompt(language))
             guard let line = ask() else { return false }
@@ -133,7 +133,7 @@ public struct PlainKiosk {
                 say(list.mode == .multiple ? Phrase.kioskPlainMany(language) : Phrase.kioskPlainChoose(language))
             }
             if !item.required { say(Phrase.kioskPlainOptional(language)) }
-            if !answers[linkId].isEmpty { say("[\(KioskView().answerText(item, answers, language))]") }
+            if !answers[linkId].isEmpty { say("[\(item.answerText(answers, language))]") }
             guard let line = ask() else { return .ended }
             if line.lowercased() == "b" { return .back }
             if line.isEmpty, !answers[linkId].isEmpty { return .answered }  // keep the earlier answer

@@ -50,6 +50,13 @@ struct ResponseOptions: ParsableArguments {
         }
     }
 
+    /// Reads the file and assesses it on the visit date: what `assess` and `summary` share.
+    func assess(_ questionnaire: Questionnaire) throws -> (ParsedResponse, Day, Assessment) {
+        let asOf = try visitDate()
+        let parsed = try load(questionnaire: questionnaire, asOf: asOf)
+        return (parsed, asOf, Assessor(questionnaire: questionnaire).assess(parsed.answers, asOf: asOf))
+    }
+
     static func reason(_ error: Error) -> String {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
@@ -107,11 +114,8 @@ struct Assess: ParsableCommand {
     var lang: Language = .en
 
     func run() throws {
-        let questionnaire = try loadQuestionnaire()
         try reportingInvalidInput {
-            let asOf = try response.visitDate()
-            let parsed = try response.load(questionnaire: questionnaire, asOf: asOf)
-            let assessment = Assessor(questionnaire: questionnaire).assess(parsed.answers, asOf: asOf)
+            let (_, _, assessment) = try response.assess(try loadQuestionnaire())
             switch format {
             case .json: print(AssessmentJSON(assessment, language: lang).encoded())
             case .text: print(assessment.text(language: lang))
@@ -133,11 +137,9 @@ struct SummaryCommand: ParsableCommand {
     var lang: Language = .en
 
     func run() throws {
-        let questionnaire = try loadQuestionnaire()
         try reportingInvalidInput {
-            let asOf = try response.visitDate()
-            let parsed = try response.load(questionnaire: questionnaire, asOf: asOf)
-            let assessment = Assessor(questionnaire: questionnaire).assess(parsed.answers, asOf: asOf)
+            let questionnaire = try loadQuestionnaire()
+            let (parsed, _, assessment) = try response.assess(questionnaire)
             let summary = Summary(questionnaire: questionnaire, answers: parsed.answers, assessment: assessment,
                                   intakeID: parsed.id, language: lang)
             print(summary.render(), terminator: "")
