@@ -1,3 +1,4 @@
+import Bidi
 import Foundation
 import Glibc
 import Testing
@@ -57,6 +58,47 @@ struct EndToEndTests {
         #expect(intake.verdicts == ["microneedling": "review"])
         #expect(intake.assessmentJSON?.contains("MN-PIH") == true)
         #expect(try t.capture().contains(intake.code))
+    }
+
+    /// A whole intake in Arabic: the screen shows shaped text in visual order, the database the logical text.
+    @Test func aWholeIntakeInArabic() throws {
+        let t = try Tmux()
+        defer { t.close() }
+        func visual(_ text: String) -> String { Bidi.terminalLine(text, base: .rightToLeft) }
+        try t.start(kiosk: [])
+        try t.waitFor("Welcome")
+        t.send(["F2"])
+        try t.waitFor(visual("أهلًا وسهلًا"))
+        t.send(["Enter"])
+        try t.waitFor(visual("اسمك الكامل"))
+        t.type("ليلى حداد"); t.send(["Enter"])
+        try t.waitFor(visual("تاريخ ميلادك"))
+        t.type("١٩٩٠-٠٤-١٢"); t.send(["Enter"])           // Arabic-Indic digits
+        try t.waitFor(visual("رقم هاتفك"))
+        t.send(["Enter"])
+        try t.waitFor(visual("ما العلاج الذي جئت من أجله؟"))
+        #expect(try t.capture().contains(visual("السؤال 4 من 35")))
+        t.type("٢"); t.send(["Enter"])                     // micro-Botox, by an Arabic-Indic digit
+        t.send(["Enter"])                                  // goals: none
+        for key in ["2", ""] + ["2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2", "1", "2", "1", "1", "1", "2",
+                                "4", "2", "2", "2", "1", "2", "2", "2", "5"] {
+            if !key.isEmpty { t.type(key) }
+            t.send(["Enter"])
+        }
+        try t.waitFor(visual("يرجى مراجعة إجاباتك"))
+        #expect(try t.capture().contains(visual("ليلى حداد")))
+        t.send(["End", "Enter"])
+        try t.waitFor(visual("إجاباتي صحيحة على حد علمي."))
+        t.type("1"); t.send(["Enter"])
+        try t.waitFor(visual("شكرًا لك"))
+
+        let store = try IntakeStore(path: t.db)
+        let intake = try #require(try store.recentIntakes(limit: 1, status: "submitted").first)
+        #expect(intake.language == "ar")
+        #expect(intake.patientName == "ليلى حداد")
+        #expect(intake.patientDOB == "1990-04-12")
+        #expect(intake.verdicts == ["micro-botox": "eligible"])
+        #expect(intake.responseJSON?.contains("\"language\":\"ar\"") == true)
     }
 
     @Test func itIdlesOutAndAbandonsTheDraft() throws {

@@ -45,7 +45,18 @@ struct SnapshotTests {
     @Test(arguments: screens.map(\.0))
     func screenKind(_ name: String) throws {
         let (_, keys, idle) = try #require(Self.screens.first { $0.0 == name })
-        for size in Self.sizes {
+        try Self.check(name, keys: keys, idle: idle, sizes: Self.sizes)
+    }
+
+    /// The same screens in Arabic: F2 on the welcome screen chooses it before anything else.
+    @Test(arguments: screens.map(\.0).filter { $0 != "arabic-question" })
+    func arabicScreenKind(_ name: String) throws {
+        let (_, keys, idle) = try #require(Self.screens.first { $0.0 == name })
+        try Self.check("ar-" + name, keys: [.function(2)] + keys, idle: idle, sizes: [Size(rows: 24, columns: 80), Size(rows: 12, columns: 40)])
+    }
+
+    static func check(_ name: String, keys: [Key], idle: Double, sizes: [Size]) throws {
+        for size in sizes {
             let text = try Self.render(keys, idle: idle, size: size)
             let url = Self.snapshotURL(name, size)
             if ProcessInfo.processInfo.environment["INTAKE_RECORD_SNAPSHOTS"] == "1" {
