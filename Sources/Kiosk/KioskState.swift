@@ -301,6 +301,11 @@ public struct KioskState {
             if list.mode == .multiple, case .success(let values) = editor.answer(today: today) { return record(linkId, values) }
             return []
         default:
+            var key = key
+            // In Arabic the text runs right to left: Left moves on through it, Right moves back.
+            if language.isRightToLeft, !editor.isChoice {
+                if key == .left { key = .right } else if key == .right { key = .left }
+            }
             let outcome = editor.handle(key)
             if case .choice = editor.control, outcome != .ignored { touched = true }
             self.editor = editor

@@ -1,3 +1,4 @@
+import Bidi
 /// A one-line text input: insertion at the cursor, editing keys, horizontal scroll.
 ///
 /// The cursor counts grapheme clusters; on screen it is placed by display width,
@@ -86,6 +87,13 @@ public struct TextField: Sendable, Equatable {
         let total = displayWidth(text)
         let before = displayWidth(String(chars[..<cursorIndex]))
         if total + 1 <= rect.columns {
+            if let visualCursor = visualCursor(in: text, direction: direction) {
+                // Right-to-left text goes out in visual order, so the cursor follows the visual position;
+                // shaping can join letters (lam-alef), so measure what is drawn.
+                let drawn = displayWidth(Bidi.terminalLine(text, base: direction == .rightToLeft ? .rightToLeft : .leftToRight))
+                let start = direction == .rightToLeft ? rect.right - drawn : rect.column + 1
+                return (start, text, start + visualCursor)
+            }
             // Fits with room for the cursor after the last character.
             let start = direction == .rightToLeft ? rect.right - (total + 1) : rect.column
             return (start, text, start + before)
@@ -98,6 +106,23 @@ public struct TextField: Sendable, Equatable {
             skip += 1
         }
         return (rect.column, String(chars[skip...]), rect.column + before - skipped)
+    }
+
+    /// For text with right-to-left letters, the cursor's column counted from the text's visual start
+    /// (-1 is just left of it); nil for text that reads left to right throughout.
+    ///
+    /// The cursor sits on the cell of the character it is before in reading order, the way it does in
+    /// left-to-right text; at the end it sits beyond the last character, on the side that character reads toward.
+    private func visualCursor(in text: String, direction: LayoutDirection) -> Int? {
+        guard text.unicodeScalars.contains(where: { (0x0590...0x08FF).contains($0.value) || (0xFB1D...0xFEFF).contains($0.value) }) else {
+            return nil
+        }
+        let map = Bidi.logicalToVisualMap(text, base: direction == .rightToLeft ? .rightToLeft : .leftToRight)
+        guard !map.isEmpty else { return nil }
+        if cursorIndex < map.count { return map[cursorIndex] }
+        let last = Array(text)[map.count - 1]
+        let lastIsRightToLeft = last.unicodeScalars.contains { (0x0590...0x08FF).contains($0.value) || (0xFB1D...0xFEFF).contains($0.value) }
+        return lastIsRightToLeft ? map[map.count - 1] - 1 : map[map.count - 1] + 1
     }
 
     /// The canvas position the terminal cursor should take when the field has focus.

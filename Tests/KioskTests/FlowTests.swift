@@ -255,3 +255,32 @@ struct KioskSafetyTests {
         #expect(try later.store.openDrafts().isEmpty)
     }
 }
+
+/// Typing Arabic: the cursor follows the text as an Arabic reader sees it.
+struct ArabicTextEntryTests {
+    /// Columns of the field row holding letters (not spaces), leftmost first.
+    static func letterColumns(_ canvas: Canvas, row: Int) -> [Int] {
+        (0..<canvas.size.columns).filter { canvas[row, $0].text != " " && !canvas[row, $0].text.isEmpty }
+    }
+
+    @Test func theCursorSitsAtTheLeftEndAndArrowsMoveAsAnArabicReaderExpects() throws {
+        let h = try Harness()
+        h.type([.function(2), .enter])
+        h.type("ليلى")
+        let canvas = try #require(h.backend.last)
+        let cursor = try #require(canvas.cursor)
+        let letters = Self.letterColumns(canvas, row: cursor.row)
+        #expect(letters.count == 4)
+        #expect(cursor.column == letters.first! - 1, "after the last letter typed, on its left")
+        h.type([.right])                                   // back one letter: onto the leftmost (last typed)
+        #expect(h.backend.last?.cursor?.column == letters.first!)
+        h.type([.home])                                    // the start of the text is its rightmost letter
+        #expect(h.backend.last?.cursor?.column == letters.last!)
+        h.type([.left])                                    // on through the text: one letter to the left
+        #expect(h.backend.last?.cursor?.column == letters.last! - 1)
+        h.type([.end, .backspace])
+        #expect(h.app.state.answers.string("patient-name") == nil)
+        h.type([.enter])
+        #expect(h.app.state.answers.string("patient-name") == "ليل")
+    }
+}
