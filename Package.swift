@@ -90,7 +90,10 @@ let package = Package(
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
         .testTarget(
             name: "KioskTests",
-            dependencies: ["Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi"],
+            dependencies: [
+                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["__Snapshots__"]
         ),
     ],

@@ -75,7 +75,21 @@ public final class KioskApp {
     }
 
     func perform(_ effects: [KioskEffect]) {
+        if needsResync {
+            do { try resync() } catch { state.saveFailed() }
+        }
         for effect in effects { perform(effect) }
+    }
+
+    /// Set when a write failed: the next effect first writes every answer on screen again,
+    /// so a moment's database trouble loses nothing the patient gave.
+    private var needsResync = false
+
+    private func resync() throws {
+        guard needsResync, state.hasDraft else { needsResync = false; return }
+        if recorder.draft == nil { try recorder.start(state.language) }
+        for (linkId, values) in state.answers.values { try recorder.save(linkId, values) }
+        needsResync = false
     }
 
     private func perform(_ effect: KioskEffect) {
@@ -88,12 +102,16 @@ public final class KioskApp {
             case .submit(let answers, let language):
                 let code = try recorder.submit(answers, language: language)
                 state.submitted(code: code, now: clock())
-            case .abandon(let reason): try recorder.abandon(reason: reason)
+            case .abandon(let reason):
+                needsResync = false
+                try recorder.abandon(reason: reason)
             case .verifyPIN(let pin): perform(state.staffPINChecked(try store.verifyStaffPIN(pin)))
             case .exit: finished = true
             }
         } catch {
-            // Nothing the patient did is lost by a failed write: it stays on screen to try again.
+            // Nothing the patient did is lost by a failed write: it stays in memory and on screen,
+            // and is written again with the next answer.
+            needsResync = true
             state.saveFailed()
         }
     }

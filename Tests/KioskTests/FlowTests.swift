@@ -1,5 +1,6 @@
 import Bidi
 import Foundation
+import GRDB
 import Testing
 import IntakeModel
 import IntakeRules
@@ -56,6 +57,22 @@ struct FlowTests {
         h.type("1990-04-12"); h.type([.enter, .enter, .character("1")])
         // A tick in a multiple choice is saved before Enter.
         #expect(try h.store.answers(draftID: draft.id)["procedures"] == #"[{"valueCoding":{"code":"microneedling"}}]"#)
+    }
+
+    @Test func aFailedWriteIsRetriedWithTheNextAnswer() throws {
+        let h = try Harness()
+        h.type([.enter]); h.type("Sam"); h.type([.enter])
+        // Another connection makes every answer write fail for a moment, as a full disk would.
+        let saboteur = try DatabaseQueue(path: h.dbPath)
+        try saboteur.write { try $0.execute(sql: "CREATE TRIGGER fail BEFORE INSERT ON answer BEGIN SELECT RAISE(ABORT, 'disk trouble'); END") }
+        h.type("1990-04-12"); h.type([.enter])
+        #expect(h.screen.contains("could not be saved"))
+        let draft = try #require(try h.store.openDrafts().first)
+        #expect(try h.store.answers(draftID: draft.id)["patient-dob"] == nil)
+        try saboteur.write { try $0.execute(sql: "DROP TRIGGER fail") }
+        h.type([.enter])                                   // the next answer (phone, left empty)
+        #expect(try h.store.answers(draftID: draft.id)["patient-dob"] == #"[{"valueDate":"1990-04-12"}]"#)
+        #expect(!h.screen.contains("could not be saved"))
     }
 
     @Test func requiredQuestionsCannotBeSkipped() throws {
