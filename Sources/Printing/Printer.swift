@@ -71,7 +71,8 @@ public struct Printer: Sendable {
                 case .signaled(let signal):
                     reason = Printer.errorLine(result.standardError) ?? "lp was stopped by signal \(signal)"
                 case .timedOut:
-                    reason = "lp did not answer within \(Int(timeout.rounded())) seconds"
+                    let seconds = Int(timeout.rounded())
+                    reason = "lp did not answer within \(seconds) second\(seconds == 1 ? "" : "s")"
                 }
             } catch {
                 switch error {

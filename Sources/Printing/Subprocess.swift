@@ -46,6 +46,8 @@ func runSubprocess(
     posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
     posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+    // Nothing else this process has open (a database, another thread's half-written file) reaches lp.
+    if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
 
     // The child starts with no signal blocked and every signal at its default action,
     // whatever the kiosk blocked or ignored.
@@ -64,7 +66,13 @@ func runSubprocess(
     defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
 
     var pid = pid_t()
-    let spawnError = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+    var spawnError = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+    // ETXTBSY: some other child of this process, started while lp was being written or copied,
+    // still holds it open for writing; it goes away as soon as that child execs.
+    for _ in 0..<20 where spawnError == ETXTBSY {
+        usleep(50_000)
+        spawnError = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+    }
     close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
     if spawnError != 0 {
         close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
@@ -151,6 +159,14 @@ func runSubprocess(
         : .signaled(status & 0x7F)
     return SubprocessResult(termination: termination, standardOutput: output, standardError: errors)
 }
+
+/// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later), which its Swift module
+/// does not export; nil where the C library lacks it (the pipes are close-on-exec regardless).
+private let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(
+        symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
 
 /// pipe() with both ends close-on-exec (Glibc's module does not export pipe2), so no other
 /// child started by this process inherits them.
