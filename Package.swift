@@ -59,6 +59,8 @@ let package = Package(
         ),
         // Logical-to-visual reordering and Arabic shaping for terminals that do neither.
         .target(name: "Bidi", dependencies: ["CFriBidi"]),
+        // Sends the plain-text summary to CUPS `lp`, or saves it to a private file when it cannot.
+        .target(name: "Printing"),
 
         .executableTarget(
             name: "intake",
@@ -88,6 +90,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing"]),
         .testTarget(
             name: "KioskTests",
             dependencies: [
