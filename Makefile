@@ -7,8 +7,11 @@ deps:
 kiosk: deps
 	swift run -c release intake kiosk
 
+# The printing tests use a private CUPS queue where the machine allows one (root, Debian's
+# cups-daemon); elsewhere they run against Scripts/fake-lp and the real-CUPS ones are skipped.
 test: deps
-	swift test
+	@eval "$$(Scripts/cups-test-queue --env 2>/dev/null || true)"; swift test; status=$$?; \
+	  Scripts/cups-test-queue --stop >/dev/null 2>&1 || true; exit $$status
 
 bench: deps
 	swift run -c release intake-bench
