@@ -35,6 +35,8 @@ public enum Phrase: String, CaseIterable, Sendable {
     case disclaimer = "summary.disclaimer"
     case notAsked = "summary.notAsked"
     case source = "summary.source"
+    case signedElectronically = "summary.signedElectronically"
+    case amended = "summary.amended"
 
     // Kiosk
     case kioskWelcomeTitle = "kiosk.welcome.title"

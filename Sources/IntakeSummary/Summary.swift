@@ -14,9 +14,39 @@ public struct Summary: Sendable {
     public let language: Language
     /// Columns of the page; plain text fits 80.
     public let width: Int
+    /// The practitioner's signed decision, when there is one.
+    public let signed: SignedDecision?
+
+    /// What the practitioner decided and signed, as the summary prints it.
+    public struct SignedDecision: Sendable {
+        public enum Choice: String, Sendable {
+            case proceed, `defer`, decline
+            func phrase(_ language: Language) -> String {
+                switch self {
+                case .proceed: Phrase.proceed(language)
+                case .defer: Phrase.deferChoice(language)
+                case .decline: Phrase.decline(language)
+                }
+            }
+        }
+        public let decisions: [Procedure: (decision: Choice, reason: String?)]
+        public let note: String?
+        public let practitioner: String
+        /// When it was signed, as text (`2026-11-22 14:05 UTC`).
+        public let signedAt: String
+        /// Whether this decision amends an earlier signed one (which is kept).
+        public let amended: Bool
+
+        public init(decisions: [Procedure: (decision: Choice, reason: String?)], note: String?,
+                    practitioner: String, signedAt: String, amended: Bool) {
+            self.decisions = decisions; self.note = note; self.practitioner = practitioner
+            self.signedAt = signedAt; self.amended = amended
+        }
+    }
 
     public init(questionnaire: Questionnaire, answers: Answers, assessment: Assessment,
-                intakeID: String?, language: Language = .en, width: Int = 80) {
+                intakeID: String?, language: Language = .en, width: Int = 80, signed: SignedDecision? = nil) {
+        self.signed = signed
         self.questionnaire = questionnaire
         self.answers = answers
         self.assessment = assessment
@@ -93,15 +123,29 @@ public struct Summary: Sendable {
         out.append("")
         add(Phrase.decision(lang))
         out.append(thin)
-        for procedure in assessment.procedures {
-            add("\(procedure.procedure.name(lang)):  [ ] \(Phrase.proceed(lang))  [ ] \(Phrase.deferChoice(lang))  [ ] \(Phrase.decline(lang))")
+        if let signed {
+            // A signed decision is printed as recorded; the blank lines are only for a paper signature.
+            for procedure in assessment.procedures {
+                guard let choice = signed.decisions[procedure.procedure] else { continue }
+                var line = "\(procedure.procedure.name(lang)): \(choice.decision.phrase(lang).uppercased())"
+                if let reason = choice.reason, !reason.isEmpty { line += " (\(PatientText.clean(reason)))" }
+                add(line, first: "", rest: "   ")
+            }
+            if let note = signed.note, !note.isEmpty { add("\(Phrase.note(lang)): \(PatientText.clean(note))") }
+            out.append("")
+            add("\(Phrase.practitionerName(lang)): \(PatientText.clean(signed.practitioner))  \(Phrase.signedElectronically(lang))  \(Phrase.date(lang)): \(signed.signedAt)")
+            if signed.amended { add(Phrase.amended(lang)) }
+        } else {
+            for procedure in assessment.procedures {
+                add("\(procedure.procedure.name(lang)):  [ ] \(Phrase.proceed(lang))  [ ] \(Phrase.deferChoice(lang))  [ ] \(Phrase.decline(lang))")
+            }
+            out.append("\(Phrase.note(lang)): " + String(repeating: "_", count: max(10, width - TextWidth.columns(Phrase.note(lang)) - 2)))
+            out.append("")
+            let nameLine = "\(Phrase.practitionerName(lang)): ______________________"
+            let signature = "\(Phrase.signature(lang)): __________________"
+            let date = "\(Phrase.date(lang)): ____________"
+            add("\(nameLine)  \(signature)  \(date)")
         }
-        out.append("\(Phrase.note(lang)): " + String(repeating: "_", count: max(10, width - TextWidth.columns(Phrase.note(lang)) - 2)))
-        out.append("")
-        let nameLine = "\(Phrase.practitionerName(lang)): ______________________"
-        let signature = "\(Phrase.signature(lang)): __________________"
-        let date = "\(Phrase.date(lang)): ____________"
-        add("\(nameLine)  \(signature)  \(date)")
         out.append(rule)
         add(Phrase.versions(lang, questionnaire.version, assessment.rulesetVersion))
         add(Phrase.disclaimer(lang))

@@ -51,6 +51,23 @@ struct SummaryTests {
         #expect(text.contains("  Do you have active acne now? -> No"))
     }
 
+    @Test func aSignedDecisionIsPrintedInsteadOfBlankLines() {
+        let answers = Self.answers("04-botox-ten-days-ago")
+        let assessment = Assessor(questionnaire: Self.questionnaire).assess(answers, asOf: Self.visit)
+        let signed = Summary.SignedDecision(
+            decisions: [.microneedling: (.defer, nil), .microBotox: (.proceed, "Last dose was to the forehead only\u{1B}[2J")],
+            note: "Review in two weeks.", practitioner: "Dr Salma Nasser", signedAt: "2026-11-22 14:05 UTC", amended: true)
+        let text = Summary(questionnaire: Self.questionnaire, answers: answers, assessment: assessment,
+                           intakeID: "K7M-4QX", signed: signed).render()
+        #expect(text.contains("Microneedling (collagen induction): DEFER"))
+        #expect(text.contains("Micro-Botox (intradermal botulinum toxin): PROCEED (Last dose was to the\n   forehead only)"))
+        #expect(text.contains("Note: Review in two weeks."))
+        #expect(text.contains("Name: Dr Salma Nasser  Signed electronically.  Date: 2026-11-22 14:05 UTC"))
+        #expect(text.contains("amends an earlier signed one"))
+        #expect(!text.contains("[ ] proceed"))
+        #expect(!text.contains("\u{1B}"))
+    }
+
     @Test func patientTextWithEscapesComesOutClean() {
         let hostile = Self.answers("01-clear-candidate").with([
             "patient-name": [.string("Layla\u{1B}[2J\u{1B}]0;owned\u{07}\u{9B}31m Haddad\r\n\u{08}")],
