@@ -83,12 +83,15 @@ extension IntakeStore {
     ///   while locked, `.disabled` for a disabled account given its right password.
     public func signIn(name: String, password: String, now: Date = Date()) throws(SignInError) -> StaffUser {
         let checked = try checkPassword(name: name, password: password, now: now)
-        return try write(SignInError.storage) { db in
+        // The failure is thrown only after the transaction commits its count and audit entry.
+        let outcome = try write(SignInError.storage) { db in
             let outcome = try Self.settle(db, checked, now: now, purpose: "sign-in")
-            let record = try outcome.get()
-            try AuditChain.append(db, at: now, user: record.name, action: .signIn, intakeCode: nil, detail: "")
-            return record.user
+            if case let .success(record) = outcome {
+                try AuditChain.append(db, at: now, user: record.name, action: .signIn, intakeCode: nil, detail: "")
+            }
+            return outcome
         }
+        return try outcome.get().user
     }
 
     // MARK: - Internals
