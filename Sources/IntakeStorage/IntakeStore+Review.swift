@@ -51,7 +51,7 @@ extension IntakeStore {
         }
     }
 
-    /// The queue's SQL. The filter conditions are written as literals, because SQLite uses the
+    /// The queue's SQL. The filter conditions are written as literals, because SQLite can use the
     /// partial index of unsigned intakes only when the query repeats the index's WHERE.
     static func queueQuery(filter: QueueFilter, search: SearchTerm?, after: QueueCursor?,
                            limit: Int) -> (String, StatementArguments) {
@@ -87,9 +87,20 @@ extension IntakeStore {
             conditions.append("(submitted_at < ? OR id < ?)")
             arguments += [at, at, after.id]
         }
+        // Without statistics SQLite prefers the queue index for its order even where another
+        // index finds far fewer rows; INDEXED BY settles it (and fails loudly if it cannot apply).
+        let index: String
+        switch (filter, search) {
+        case (_, .name(_, .prefix)?):
+            index = " INDEXED BY intake_on_patient_name_nocase"
+        case (.unsigned, nil), (.unsigned, .name(_, .contains)?):
+            index = " INDEXED BY intake_unsigned_queue"
+        default:
+            index = ""
+        }
         let sql = """
             SELECT id, code, submitted_at, patient_name, patient_dob, procedures, verdicts, review_state
-            FROM intake WHERE \(conditions.joined(separator: " AND "))
+            FROM intake\(index) WHERE \(conditions.joined(separator: " AND "))
             ORDER BY submitted_at DESC, id DESC LIMIT ?
             """
         arguments += [max(limit, 0)]
