@@ -91,6 +91,8 @@ extension IntakeStore {
         // index finds far fewer rows; INDEXED BY settles it (and fails loudly if it cannot apply).
         let index: String
         switch (filter, search) {
+        case (_, .dateOfBirth?):
+            index = " INDEXED BY intake_on_patient_dob"
         case (_, .name(_, .prefix)?):
             index = " INDEXED BY intake_on_patient_name_nocase"
         case (.unsigned, nil), (.unsigned, .name(_, .contains)?):
