@@ -8,8 +8,8 @@ import Musl
 import Darwin
 #endif
 
-/// The kiosk's SQLite database: drafts, answers as they are given, submitted intakes and the
-/// staff PIN.
+/// The clinic's SQLite database: drafts, answers as they are given, submitted intakes, the
+/// staff PIN, and for the review station staff accounts, signed decisions and the audit log.
 ///
 /// Several kiosk processes may open the same file at once. Each write is a short IMMEDIATE
 /// transaction, and a writer that finds the file busy waits up to ten seconds instead of
@@ -97,6 +97,33 @@ public final class IntakeStore: Sendable {
             throw error
         } catch {
             throw .databaseFailed(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Runs `updates` in one write transaction; errors of type `E` pass through, and storage
+    /// failures are wrapped with `wrap`.
+    func write<T, E: Error>(_ wrap: (StorageError) -> E, _ updates: (Database) throws -> T) throws(E) -> T {
+        do {
+            return try pool.write(updates)
+        } catch let error as E {
+            throw error
+        } catch let error as StorageError {
+            throw wrap(error)
+        } catch {
+            throw wrap(.databaseFailed(path: path, reason: Self.reason(error)))
+        }
+    }
+
+    /// Runs `value` on a reader; errors of type `E` pass through, storage failures are wrapped.
+    func read<T, E: Error>(_ wrap: (StorageError) -> E, _ value: (Database) throws -> T) throws(E) -> T {
+        do {
+            return try pool.read(value)
+        } catch let error as E {
+            throw error
+        } catch let error as StorageError {
+            throw wrap(error)
+        } catch {
+            throw wrap(.databaseFailed(path: path, reason: Self.reason(error)))
         }
     }
 

@@ -3,7 +3,7 @@ import GRDB
 /// The database schema, as an append-only list of migrations.
 ///
 /// Never edit a migration that has shipped: kiosks in the field have already run it. Add "v2",
-/// "v3" … below instead (the review, staff-user and audit tables go there).
+/// "v3" … below instead.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -51,6 +51,92 @@ enum Schema {
             }
         }
 
+        migrator.registerMigration("v2") { db in
+            try createReviewTables(db)
+        }
+
         return migrator
+    }
+
+    /// "v2": staff accounts, signed decisions, the review state of each intake and the audit log.
+    static func createReviewTables(_ db: Database) throws {
+        try db.create(table: "staff_user") { t in
+            t.primaryKey("id", .integer)
+            // NOCASE so that "Dr Haddad" and "dr haddad" cannot be two accounts.
+            t.column("name", .text).notNull().unique().collate(.nocase)
+            t.column("role", .text).notNull()
+                .check(sql: "role IN ('practitioner', 'reception', 'admin')")
+            t.column("password_hash", .text).notNull()
+            t.column("disabled", .boolean).notNull().defaults(to: false)
+            t.column("failed_attempts", .integer).notNull().defaults(to: 0)
+            t.column("locked_until", .datetime)
+            t.column("created_at", .datetime).notNull()
+        }
+
+        // Failed sign-ins under names that have no account, throttled like real accounts so
+        // that the answers do not tell which names exist.
+        try db.create(table: "sign_in_throttle") { t in
+            t.primaryKey("name", .text).collate(.nocase)
+            t.column("failed_attempts", .integer).notNull()
+            t.column("locked_until", .datetime)
+            t.column("last_failed_at", .datetime).notNull()
+        }
+
+        try db.create(table: "decision") { t in
+            t.primaryKey("id", .integer)
+            t.column("intake_id", .integer).notNull().references("intake").indexed()
+            t.column("procedure", .text).notNull()
+            t.column("decision", .text).notNull()
+                .check(sql: "decision IN ('proceed', 'defer', 'decline')")
+            t.column("rule_verdict", .text)
+            t.column("reason", .text)
+            t.column("note", .text)
+            t.column("user_id", .integer).notNull().references("staff_user")
+            t.column("signed_at", .datetime).notNull()
+            t.column("amends", .integer).references("decision").indexed()
+        }
+        // A signature is a record of what was decided then; a change of mind is a new row.
+        try db.execute(sql: """
+            CREATE TRIGGER decision_is_never_updated BEFORE UPDATE ON decision
+            BEGIN SELECT RAISE(ABORT, 'signed decisions cannot be changed; sign an amendment instead'); END;
+            CREATE TRIGGER decision_is_never_deleted BEFORE DELETE ON decision
+            BEGIN SELECT RAISE(ABORT, 'signed decisions cannot be deleted; sign an amendment instead'); END;
+            """)
+
+        try db.execute(sql: """
+            ALTER TABLE intake ADD COLUMN review_state TEXT NOT NULL DEFAULT 'new'
+                CHECK (review_state IN ('new', 'in_review', 'signed'));
+
+            -- The queue, newest first, with the id breaking ties between equal times so that
+            -- keyset pages neither repeat nor skip rows. patient_name rides along so that a
+            -- name search scans this index without reading each intake's large JSON.
+            DROP INDEX intake_on_status_submitted_at;
+            CREATE INDEX intake_queue ON intake(status, submitted_at DESC, id DESC, patient_name);
+
+            -- Unsigned intakes are few next to the signed ones that pile up over the years; a
+            -- partial index keeps that list as quick as the first page of all.
+            CREATE INDEX intake_unsigned_queue ON intake(submitted_at DESC, id DESC, patient_name)
+                WHERE status = 'submitted' AND review_state <> 'signed';
+
+            -- LIKE 'prefix%' uses an index only if the index is NOCASE (case_sensitive_like off).
+            CREATE INDEX intake_on_patient_name_nocase ON intake(patient_name COLLATE NOCASE);
+            """)
+
+        try db.execute(sql: """
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY,
+                at DATETIME NOT NULL,
+                user TEXT NOT NULL,
+                action TEXT NOT NULL,
+                intake_code TEXT,
+                detail TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be changed'); END;
+            CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted'); END;
+            """)
     }
 }

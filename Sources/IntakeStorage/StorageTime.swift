@@ -65,3 +65,40 @@ extension AnswerRecord {
     static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { StorageTime.encoding }
     static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { StorageTime.decoding }
 }
+
+extension StorageTime {
+    /// The local midnight that starts the day containing `date`, in the process's time zone.
+    ///
+    /// Uses `localtime_r` and `mktime` (the TZ database) rather than Calendar, for the ICU reason above.
+    static func localMidnight(of date: Date) -> Date {
+        var whole = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&whole, &parts)
+        parts.tm_hour = 0
+        parts.tm_min = 0
+        parts.tm_sec = 0
+        // Let mktime work out whether daylight saving applies at midnight, which may differ from now.
+        parts.tm_isdst = -1
+        return Date(timeIntervalSince1970: Double(mktime(&parts)))
+    }
+
+    /// The local time of day as `HH:MM`, for messages such as "locked until 14:05".
+    static func localClock(_ date: Date) -> String {
+        var whole = time_t(date.timeIntervalSince1970.rounded(.up))
+        var parts = tm()
+        localtime_r(&whole, &parts)
+        let hour = parts.tm_hour < 10 ? "0\(parts.tm_hour)" : "\(parts.tm_hour)"
+        let minute = parts.tm_min < 10 ? "0\(parts.tm_min)" : "\(parts.tm_min)"
+        return "\(hour):\(minute)"
+    }
+}
+
+extension StaffUserRecord {
+    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { StorageTime.encoding }
+    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { StorageTime.decoding }
+}
+
+extension DecisionRecord {
+    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { StorageTime.encoding }
+    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { StorageTime.decoding }
+}

@@ -44,3 +44,24 @@ func sampleSubmission(name: String = "Ada Lovelace") -> Submission {
         rulesetVersion: "7"
     )
 }
+
+/// A fixed instant on whole seconds, so that times read back from the database compare equal.
+let fixedNow = Date(timeIntervalSince1970: 1_800_000_000)
+
+/// Starts and submits an intake for the review station.
+func submitIntake(_ store: IntakeStore, name: String = "Ada Lovelace", dob: String = "1984-03-07",
+                  verdicts: [String: String] = ["microneedling": "defer", "micro-botox": "eligible"]) throws -> StoredIntake {
+    let draft = try store.startDraft(language: "en", kiosk: nil)
+    var submission = sampleSubmission(name: name)
+    submission.patientDOB = dob
+    submission.procedures = verdicts.keys.sorted()
+    submission.verdicts = verdicts
+    return try store.submit(draftID: draft.id, submission)
+}
+
+/// A store with one practitioner, `dr.haddad`, whose password is `correct horse`.
+func storeWithPractitioner(_ temp: TemporaryFolder) throws -> (IntakeStore, StaffUser) {
+    let store = try openStore(temp.file("intake.sqlite"))
+    let user = try store.addUser(name: "dr.haddad", role: .practitioner, password: "correct horse", now: fixedNow)
+    return (store, user)
+}

@@ -1,0 +1,301 @@
+import Foundation
+import GRDB
+
+extension IntakeStore {
+    // MARK: - Queue
+
+    /// A page of submitted intakes, newest first.
+    ///
+    /// Pages are keyset pages: pass the `cursor` of the last row of one page as `after` to get
+    /// the next, which neither repeats nor skips rows while new intakes arrive.
+    ///
+    /// `search` is read as, in this order: a date of birth if it has the form `YYYY-MM-DD`; an
+    /// intake code if it reads as one (any case, dash or not) and such an intake exists; else
+    /// part of the patient's name, compared regardless of ASCII case as `nameMatch` says.
+    public func queue(filter: QueueFilter = .all, search: String? = nil, nameMatch: NameMatch = .contains,
+                      after: QueueCursor? = nil, limit: Int = 50) throws(StorageError) -> [QueueRow] {
+        try read { db in
+            let term = try Self.searchTerm(db, search, nameMatch: nameMatch)
+            let (sql, arguments) = Self.queueQuery(filter: filter, search: term, after: after, limit: limit)
+            let decoder = JSONDecoder()
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                try Self.queueRow(row, decoder: decoder)
+            }
+        }
+    }
+
+    /// A search term, once its kind is known.
+    enum SearchTerm: Equatable {
+        case code(String)
+        case dateOfBirth(String)
+        case name(String, NameMatch)
+    }
+
+    static func searchTerm(_ db: Database, _ text: String?, nameMatch: NameMatch) throws -> SearchTerm? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        if isISODate(text) { return .dateOfBirth(text) }
+        // A six-letter name such as "Hannah" also reads as a code; it is taken as one only if
+        // that intake exists, which for a name typed as a search is vanishingly unlikely.
+        if let code = IntakeCode.normalized(text),
+           try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM intake WHERE code = ?)", arguments: [code]) == true {
+            return .code(code)
+        }
+        return .name(text, nameMatch)
+    }
+
+    static func isISODate(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10 else { return false }
+        return bytes.indices.allSatisfy { index in
+            index == 4 || index == 7 ? bytes[index] == UInt8(ascii: "-") : (48...57).contains(bytes[index])
+        }
+    }
+
+    /// The queue's SQL. The filter conditions are written as literals, because SQLite can use the
+    /// partial index of unsigned intakes only when the query repeats the index's WHERE.
+    static func queueQuery(filter: QueueFilter, search: SearchTerm?, after: QueueCursor?,
+                           limit: Int) -> (String, StatementArguments) {
+        var conditions = ["status = 'submitted'"]
+        var arguments: StatementArguments = []
+        switch filter {
+        case .all:
+            break
+        case .unsigned:
+            conditions.append("review_state <> 'signed'")
+        case let .today(now):
+            conditions.append("submitted_at >= ?")
+            arguments += [StorageTime.text(StorageTime.localMidnight(of: now))]
+        }
+        switch search {
+        case nil:
+            break
+        case let .code(code)?:
+            conditions.append("code = ?")
+            arguments += [code]
+        case let .dateOfBirth(date)?:
+            conditions.append("patient_dob = ?")
+            arguments += [date]
+        case let .name(text, match)?:
+            conditions.append(#"patient_name LIKE ? ESCAPE '\'"#)
+            let escaped = escapeLike(text)
+            arguments += [match == .prefix ? escaped + "%" : "%" + escaped + "%"]
+        }
+        if let after {
+            // The first condition alone lets SQLite seek the index; the second breaks ties.
+            let at = StorageTime.text(after.submittedAt)
+            conditions.append("submitted_at <= ?")
+            conditions.append("(submitted_at < ? OR id < ?)")
+            arguments += [at, at, after.id]
+        }
+        // Without statistics SQLite prefers the queue index for its order even where another
+        // index finds far fewer rows; INDEXED BY settles it (and fails loudly if it cannot apply).
+        let index: String
+        switch (filter, search) {
+        case (_, .dateOfBirth?):
+            index = " INDEXED BY intake_on_patient_dob"
+        case (_, .name(_, .prefix)?):
+            index = " INDEXED BY intake_on_patient_name_nocase"
+        case (.unsigned, nil), (.unsigned, .name(_, .contains)?):
+            index = " INDEXED BY intake_unsigned_queue"
+        default:
+            index = ""
+        }
+        let sql = """
+            SELECT id, code, submitted_at, patient_name, patient_dob, procedures, verdicts, review_state
+            FROM intake\(index) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY submitted_at DESC, id DESC LIMIT ?
+            """
+        arguments += [max(limit, 0)]
+        return (sql, arguments)
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    static func queueRow(_ row: Row, decoder: JSONDecoder) throws -> QueueRow {
+        let procedures: String? = row["procedures"]
+        let verdicts: String? = row["verdicts"]
+        let submittedAt: String? = row["submitted_at"]
+        let state: String = row["review_state"]
+        return QueueRow(
+            id: row["id"],
+            code: row["code"],
+            submittedAt: submittedAt.flatMap(StorageTime.date) ?? Date(timeIntervalSince1970: 0),
+            patientName: row["patient_name"],
+            patientDOB: row["patient_dob"],
+            procedures: try procedures.map { try decoder.decode([String].self, from: Data($0.utf8)) } ?? [],
+            verdicts: try verdicts.map { try decoder.decode([String: String].self, from: Data($0.utf8)) } ?? [:],
+            reviewState: ReviewState(rawValue: state) ?? .new)
+    }
+
+    // MARK: - Opening and reading
+
+    /// Records that `user` opened the intake: audited every time, and a new intake becomes
+    /// in review. Returns the state after.
+    @discardableResult
+    public func markOpened(intakeID: Int64, user: StaffUser, now: Date = Date()) throws(ReviewError) -> ReviewState {
+        try write(ReviewError.storage) { db in
+            let (code, state) = try Self.requireSubmitted(db, id: intakeID)
+            try AuditChain.append(db, at: now, user: user.name, action: .intakeOpened, intakeCode: code, detail: "")
+            guard state == .new else { return state }
+            try db.execute(sql: "UPDATE intake SET review_state = 'in_review' WHERE id = ?", arguments: [intakeID])
+            return .inReview
+        }
+    }
+
+    /// The review state of an intake; nil if there is no such intake.
+    public func reviewState(intakeID: Int64) throws(StorageError) -> ReviewState? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT review_state FROM intake WHERE id = ?", arguments: [intakeID])
+                .flatMap(ReviewState.init(rawValue:))
+        }
+    }
+
+    /// Every decision signed for the intake, amended ones and amendments included, oldest first.
+    public func decisions(intakeID: Int64) throws(StorageError) -> [Decision] {
+        try read { db in
+            try DecisionRecord
+                .filter(DecisionRecord.Columns.intakeID == intakeID)
+                .order(DecisionRecord.Columns.id)
+                .fetchAll(db)
+                .map(\.value)
+        }
+    }
+
+    /// The decisions that stand: those no later decision amends, oldest first.
+    public func currentDecisions(intakeID: Int64) throws(StorageError) -> [Decision] {
+        try read { db in try Self.currentDecisionRecords(db, intakeID: intakeID).map(\.value) }
+    }
+
+    // MARK: - Signing
+
+    /// Signs decisions for an intake with `user`'s password, all in one transaction: the
+    /// decision rows, the intake marked signed, and the audit entries.
+    ///
+    /// The first signature must decide every procedure of the intake. Signing again amends:
+    /// each new row `amends` the decision it replaces, which stays as it was, and procedures
+    /// left out keep their decision. A wrong password is counted and audited like a failed
+    /// sign-in and can lock the account.
+    ///
+    /// - Throws: `ReviewError.reasonRequired` naming the procedure (see `ReviewRules`),
+    ///   `.signatureRefused` for a wrong password, `.notAPractitioner`, and the other cases
+    ///   for decisions that do not fit the intake.
+    @discardableResult
+    public func sign(intakeID: Int64, decisions: [ProcedureDecision], note: String? = nil, user: StaffUser,
+                     password: String, now: Date = Date()) throws(ReviewError) -> [Decision] {
+        guard !decisions.isEmpty else { throw .noDecisions }
+        var seen = Set<String>()
+        for decision in decisions where !seen.insert(decision.procedure).inserted {
+            throw .duplicateDecision(procedure: decision.procedure)
+        }
+        guard user.role == .practitioner else { throw .notAPractitioner(name: user.name) }
+
+        let checked: CheckedPassword
+        do {
+            checked = try checkPassword(name: user.name, password: password, now: now)
+        } catch let .storage(error) {
+            throw .storage(error)
+        } catch {
+            throw .signatureRefused(error)
+        }
+        let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let outcome = try write(ReviewError.storage) { db -> Result<[Decision], SignInError> in
+            let (code, _) = try Self.requireSubmitted(db, id: intakeID)
+            guard let intake = try StoredIntake.fetchOne(db, id: intakeID) else {
+                throw ReviewError.intakeNotFound(id: intakeID)
+            }
+            let current = try Dictionary(
+                Self.currentDecisionRecords(db, intakeID: intakeID).map { ($0.procedure, $0) },
+                uniquingKeysWith: { _, last in last })
+            try Self.validate(decisions, for: intake, amending: current)
+
+            let account: StaffUserRecord
+            switch try Self.settle(db, checked, now: now, purpose: "signature for \(code)") {
+            case let .failure(error):
+                return .failure(error)
+            case let .success(record):
+                account = record
+            }
+            guard account.id == user.id, account.role == .practitioner else {
+                throw ReviewError.notAPractitioner(name: account.name)
+            }
+
+            var written: [Decision] = []
+            for decision in decisions {
+                let reason = decision.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+                let amended = current[decision.procedure]?.id
+                var record = DecisionRecord(
+                    id: nil, intakeID: intakeID, procedure: decision.procedure, decision: decision.decision,
+                    ruleVerdict: intake.verdicts?[decision.procedure],
+                    reason: reason?.isEmpty == false ? reason : nil,
+                    note: note?.isEmpty == false ? note : nil,
+                    userID: user.id, signedAt: now, amends: amended)
+                try record.insert(db)
+                written.append(record.value)
+
+                var detail = "\(record.procedure): \(record.decision.rawValue) (rules: \(record.ruleVerdict ?? "none"))"
+                if let reason = record.reason { detail += "; reason: \(reason)" }
+                if let amended { detail += "; amends decision \(amended)" }
+                try AuditChain.append(db, at: now, user: account.name, action: amended == nil ? .decision : .amendment,
+                                      intakeCode: code, detail: detail)
+            }
+            try db.execute(sql: "UPDATE intake SET review_state = 'signed' WHERE id = ?", arguments: [intakeID])
+            let ids = written.map { String($0.id) }.joined(separator: ", ")
+            var detail = "decisions \(ids)"
+            if let note, !note.isEmpty { detail += "; note: \(note)" }
+            try AuditChain.append(db, at: now, user: account.name, action: .signature, intakeCode: code, detail: detail)
+            return .success(written)
+        }
+        switch outcome {
+        case let .success(written): return written
+        case let .failure(error): throw .signatureRefused(error)
+        }
+    }
+
+    static func validate(_ decisions: [ProcedureDecision], for intake: StoredIntake,
+                         amending current: [String: DecisionRecord]) throws(ReviewError) {
+        let procedures = intake.procedures ?? []
+        for decision in decisions {
+            guard procedures.contains(decision.procedure) else {
+                throw .unknownProcedure(decision.procedure, code: intake.code)
+            }
+            let verdict = intake.verdicts?[decision.procedure]
+            let reason = decision.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if ReviewRules.needsReason(decision.decision, verdict: verdict), reason.isEmpty {
+                throw .reasonRequired(procedure: decision.procedure, decision: decision.decision,
+                                      verdict: verdict ?? "none")
+            }
+        }
+        let decided = Set(decisions.map(\.procedure))
+        for procedure in procedures where current[procedure] == nil && !decided.contains(procedure) {
+            throw .missingDecision(procedure: procedure)
+        }
+    }
+
+    /// The intake's code and review state; it must exist and be submitted.
+    static func requireSubmitted(_ db: Database, id: Int64) throws -> (code: String, state: ReviewState) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT code, status, review_state FROM intake WHERE id = ?",
+                                         arguments: [id]) else {
+            throw ReviewError.intakeNotFound(id: id)
+        }
+        let code: String = row["code"]
+        let status: String = row["status"]
+        guard status == "submitted" else { throw ReviewError.notSubmitted(code: code, status: status) }
+        return (code, ReviewState(rawValue: row["review_state"]) ?? .new)
+    }
+
+    static func currentDecisionRecords(_ db: Database, intakeID: Int64) throws -> [DecisionRecord] {
+        try DecisionRecord.fetchAll(db, sql: """
+            SELECT * FROM decision
+            WHERE intake_id = ? AND id NOT IN (SELECT amends FROM decision WHERE intake_id = ? AND amends IS NOT NULL)
+            ORDER BY id
+            """, arguments: [intakeID, intakeID])
+    }
+}

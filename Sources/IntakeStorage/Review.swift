@@ -1,0 +1,199 @@
+import Foundation
+import GRDB
+
+/// Where a submitted intake stands at the review station.
+public enum ReviewState: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Submitted, not yet opened by a practitioner.
+    case new
+    /// Opened, not yet signed.
+    case inReview = "in_review"
+    /// Decisions signed (possibly amended since).
+    case signed
+}
+
+/// A practitioner's decision for one procedure.
+public enum ReviewDecision: String, Sendable, Hashable, CaseIterable, Codable {
+    case proceed
+    case `defer`
+    case decline
+}
+
+/// What the practitioner decides for one procedure when signing.
+public struct ProcedureDecision: Sendable, Hashable {
+    /// The procedure as stored with the intake, such as `microneedling`.
+    public var procedure: String
+    public var decision: ReviewDecision
+    /// Why the decision departs from the rules' verdict; see `ReviewRules.needsReason`.
+    public var reason: String?
+
+    public init(procedure: String, decision: ReviewDecision, reason: String? = nil) {
+        self.procedure = procedure
+        self.decision = decision
+        self.reason = reason
+    }
+}
+
+/// A signed decision as stored. Never changed: a later signature adds a row that `amends` it.
+public struct Decision: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var intakeID: Int64
+    public var procedure: String
+    public var decision: ReviewDecision
+    /// The rules' verdict for the procedure when it was signed, such as `defer`; nil if none.
+    public var ruleVerdict: String?
+    public var reason: String?
+    public var note: String?
+    /// The staff account that signed.
+    public var userID: Int64
+    public var signedAt: Date
+    /// The earlier decision this one replaces; nil for a first signature.
+    public var amends: Int64?
+}
+
+/// When a decision must come with a reason.
+///
+/// A reason is required when the practitioner goes against the rules in either direction:
+/// `proceed` when the rules said `defer` or `contraindicated`, and `defer` or `decline` when
+/// they said `eligible`. A `review` verdict asks for the practitioner's judgement, so any
+/// decision stands without one; so does a verdict this version does not know.
+public enum ReviewRules {
+    /// Whether `decision` needs a reason given the rules' `verdict`.
+    public static func needsReason(_ decision: ReviewDecision, verdict: String?) -> Bool {
+        switch (decision, verdict) {
+        case (.proceed, "defer"), (.proceed, "contraindicated"):
+            true
+        case (.defer, "eligible"), (.decline, "eligible"):
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// Which submitted intakes the queue shows.
+public enum QueueFilter: Sendable, Hashable {
+    /// Submitted since the local midnight that started the day containing `now`.
+    case today(now: Date)
+    /// Not yet signed: new or in review.
+    case unsigned
+    /// Every submitted intake.
+    case all
+}
+
+/// How a search term is matched against patient names.
+public enum NameMatch: Sendable, Hashable {
+    /// Names starting with the term; served from an index.
+    case prefix
+    /// Names containing the term anywhere; scans the queue's index, newest first, a page at a time.
+    case contains
+}
+
+/// The position after which the next queue page starts: the last row of the previous page.
+public struct QueueCursor: Sendable, Hashable {
+    public var submittedAt: Date
+    public var id: Int64
+
+    public init(submittedAt: Date, id: Int64) {
+        self.submittedAt = submittedAt
+        self.id = id
+    }
+}
+
+/// One line of the review queue.
+public struct QueueRow: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var code: String
+    public var submittedAt: Date
+    public var patientName: String?
+    public var patientDOB: String?
+    public var procedures: [String]
+    /// Procedure → the rules' verdict.
+    public var verdicts: [String: String]
+    public var reviewState: ReviewState
+
+    /// The cursor to pass as `after` for the page that follows this row.
+    public var cursor: QueueCursor { QueueCursor(submittedAt: submittedAt, id: id) }
+}
+
+/// A failure to open, decide on or sign an intake.
+public enum ReviewError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No intake has this id.
+    case intakeNotFound(id: Int64)
+    /// The intake is a draft or was abandoned: there is nothing to review.
+    case notSubmitted(code: String, status: String)
+    /// Signing with no decision at all.
+    case noDecisions
+    /// A first signature must decide every procedure the patient came for.
+    case missingDecision(procedure: String)
+    /// The decision names a procedure the intake does not have.
+    case unknownProcedure(String, code: String)
+    /// Two decisions for the same procedure in one signature.
+    case duplicateDecision(procedure: String)
+    /// The decision goes against the rules' verdict and needs a reason (see `ReviewRules`).
+    case reasonRequired(procedure: String, decision: ReviewDecision, verdict: String)
+    /// Only practitioners sign decisions.
+    case notAPractitioner(name: String)
+    /// The password check that makes the signature failed.
+    case signatureRefused(SignInError)
+    /// The database could not be read or written.
+    case storage(StorageError)
+
+    public var description: String {
+        switch self {
+        case let .intakeNotFound(id):
+            "there is no intake with id \(id); reload the queue and choose it again"
+        case let .notSubmitted(code, status):
+            "intake \(code) is \(status), not submitted, so there is nothing to review; choose a submitted intake"
+        case .noDecisions:
+            "no decision was given; choose proceed, defer or decline for each procedure before signing"
+        case let .missingDecision(procedure):
+            "no decision for \(procedure); choose proceed, defer or decline for it before signing"
+        case let .unknownProcedure(procedure, code):
+            "intake \(code) does not include \(procedure); decide only on the procedures listed for it"
+        case let .duplicateDecision(procedure):
+            "\(procedure) has two decisions; keep one and sign again"
+        case let .reasonRequired(procedure, decision, verdict):
+            "\(procedure): \(decision.rawValue) goes against the rules' verdict (\(verdict)); write the reason and sign again"
+        case let .notAPractitioner(name):
+            "\(name) is not a practitioner, and only practitioners sign decisions; sign in as a practitioner"
+        case let .signatureRefused(error):
+            "the signature was refused: \(error.description)"
+        case let .storage(error):
+            error.description
+        }
+    }
+}
+
+/// One row of `decision`.
+struct DecisionRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "decision"
+    var id: Int64?
+    var intakeID: Int64
+    var procedure: String
+    var decision: ReviewDecision
+    var ruleVerdict: String?
+    var reason: String?
+    var note: String?
+    var userID: Int64
+    var signedAt: Date
+    var amends: Int64?
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, procedure, decision, reason, note, amends
+        case intakeID = "intake_id"
+        case ruleVerdict = "rule_verdict"
+        case userID = "user_id"
+        case signedAt = "signed_at"
+    }
+    typealias Columns = CodingKeys
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    var value: Decision {
+        Decision(id: id ?? 0, intakeID: intakeID, procedure: procedure, decision: decision,
+                 ruleVerdict: ruleVerdict, reason: reason, note: note, userID: userID,
+                 signedAt: signedAt, amends: amends)
+    }
+}
