@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi",
+                "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi", "Printing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,7 +86,7 @@ let package = Package(
             dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"],
             exclude: ["__Snapshots__"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["intake"]),
+        .testTarget(name: "CLITests", dependencies: ["intake", "IntakeStorage"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),

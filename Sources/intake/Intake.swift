@@ -15,13 +15,14 @@ struct Intake: ParsableCommand {
         with `intake assess FILE` or print its summary with `intake summary FILE`.
         Every verdict is decision support: the treating practitioner decides.
         """,
-        subcommands: [Kiosk.self, Assess.self, SummaryCommand.self, QuestionnaireCommand.self, PIN.self]
+        subcommands: [Kiosk.self, Assess.self, SummaryCommand.self, Print.self, User.self, Audit.self,
+                      QuestionnaireCommand.self, PIN.self]
     )
 }
 
 /// Options shared by commands that read a response file.
 struct ResponseOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("The patient's answers: a FHIR QuestionnaireResponse JSON file.", valueName: "RESPONSE.json"))
+    @Argument(help: ArgumentHelp("The patient's answers: a FHIR QuestionnaireResponse JSON file (summary also takes an intake code).", valueName: "RESPONSE.json"))
     var file: String
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The visit date the rules count from (default: today).", valueName: "YYYY-MM-DD"))
@@ -127,8 +128,8 @@ struct Assess: ParsableCommand {
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
-        abstract: "Print the one-page summary of a response for the patient's file (80 columns).",
-        discussion: "Verdicts first, then every answer, then lines for the practitioner's decision and signature."
+        abstract: "Show the one-page summary of a response file, or of a stored intake by its code (80 columns).",
+        discussion: "Verdicts first, then every answer, then the practitioner's decision and signature (or lines for them)."
     )
 
     @OptionGroup var response: ResponseOptions
@@ -136,7 +137,16 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Language of the summary: en or ar.")
     var lang: Language = .en
 
+    @OptionGroup var database: DatabaseOptions
+
     func run() throws {
+        // Not a file but an intake code: the stored intake, with its signed decision.
+        if !FileManager.default.fileExists(atPath: response.file), !response.file.contains("/"), !response.file.hasSuffix(".json") {
+            let (summary, _) = try storedSummary(try database.open(), code: response.file, language: lang,
+                                                 questionnaire: try loadQuestionnaire())
+            print(summary.render(), terminator: "")
+            return
+        }
         try reportingInvalidInput {
             let questionnaire = try loadQuestionnaire()
             let (parsed, _, assessment) = try response.assess(questionnaire)

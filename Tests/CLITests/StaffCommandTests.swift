@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import IntakeStorage
+
+/// Staff accounts, printing, summaries of stored intakes and the audit log, through the real binary.
+struct StaffCommandTests {
+    /// A database holding one intake entered through the plain kiosk, as a patient would.
+    static func databaseWithAnIntake() throws -> (db: String, code: String) {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("intake-cli-\(UUID().uuidString)/i.sqlite").path
+        let answers = ["1", "Rami Aziz", "1985-07-30", "", "1 2", "", "3", "",
+                       "2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2",
+                       "1", "2", "1", "1", "1", "2",
+                       "1", "2", "2", "2", "1", "2", "2", "2", "5", "", "1"]
+        let result = try CLI.run(["kiosk", "--plain", "--db", db, "--name", "cli-test"], input: answers.joined(separator: "\n") + "\n")
+        let code = try #require(result.stdout.split(separator: "\n").last { $0.contains("code to reception") }
+            .flatMap { $0.split(separator: " ").last.map(String.init) }, "no code in: \(result.stdout.suffix(400))")
+        return (db, code)
+    }
+
+    @Test func usersAreCreatedListedDisabledAndChecked() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("intake-cli-\(UUID().uuidString)/i.sqlite").path
+        let add = try CLI.run(["user", "add", "Salma", "--role", "practitioner", "--db", db], input: "long-enough\nlong-enough\n")
+        #expect(add.status == 0)
+        let short = try CLI.run(["user", "add", "Omar", "--role", "reception", "--db", db], input: "short\nshort\n")
+        #expect(short.status == 2)
+        #expect(short.stderr.contains("at least"))
+        let mismatch = try CLI.run(["user", "add", "Omar", "--role", "reception", "--db", db], input: "long-enough\nother-one\n")
+        #expect(mismatch.stderr.contains("differ"))
+        let duplicate = try CLI.run(["user", "add", "salma", "--role", "admin", "--db", db], input: "long-enough\nlong-enough\n")
+        #expect(duplicate.status == 2)
+        #expect(try CLI.run(["user", "disable", "Salma", "--db", db]).status == 0)
+        let list = try CLI.run(["user", "list", "--db", db])
+        #expect(list.stdout.contains("Salma") && list.stdout.contains("practitioner") && list.stdout.contains("disabled"))
+        let store = try IntakeStore(path: db)
+        #expect(!(try String(contentsOfFile: db, encoding: .isoLatin1).contains("long-enough")), "no password in clear")
+        #expect(throws: SignInError.disabled) { _ = try store.signIn(name: "Salma", password: "long-enough") }
+    }
+
+    @Test func printSummaryAndAuditOfAStoredSignedIntake() throws {
+        let (db, code) = try Self.databaseWithAnIntake()
+        _ = try CLI.run(["user", "add", "Salma", "--role", "practitioner", "--db", db], input: "long-enough\nlong-enough\n")
+        let store = try IntakeStore(path: db)
+        let intake = try #require(try store.intake(code: code))
+        let salma = try store.signIn(name: "Salma", password: "long-enough")
+        try store.sign(intakeID: intake.id, decisions: [
+            .init(procedure: "microneedling", decision: .proceed),
+            .init(procedure: "micro-botox", decision: .defer, reason: "Patient prefers to wait"),
+        ], note: "Recheck in 3 months.", user: salma, password: "long-enough")
+
+        let summary = try CLI.run(["summary", code, "--db", db])
+        #expect(summary.status == 0)
+        #expect(summary.stdout.contains("Patient: Rami Aziz"))
+        #expect(summary.stdout.contains("Micro-Botox (intradermal botulinum toxin): DEFER (Patient prefers to wait)"))
+        #expect(summary.stdout.contains("Name: Salma  Signed electronically."))
+
+        // Printing through a stand-in lp on PATH that records what it was given.
+        let lpDir = FileManager.default.temporaryDirectory.appendingPathComponent("fake-lp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: lpDir, withIntermediateDirectories: true)
+        let bin = lpDir.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Scripts/fake-lp").path
+        try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("lp").path, withDestinationPath: fake)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["FAKE_LP_DIR"] = lpDir.path
+        let printed = try CLI.run(["print", code, "--printer", "front-desk", "--db", db], environment: environment)
+        #expect(printed.status == 0)
+        #expect(printed.stdout.contains("Sent to printer front-desk"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: lpDir.path)
+        let received = try files.filter { $0 != "bin" }.map { try String(contentsOfFile: lpDir.appendingPathComponent($0).path, encoding: .utf8) }
+        #expect(received.contains { $0.contains("Patient: Rami Aziz") && $0.contains("Signed electronically.") })
+
+        // Without lp the summary is saved to a private file, and the screen says where.
+        environment["PATH"] = "/nonexistent"
+        environment["XDG_DATA_HOME"] = lpDir.appendingPathComponent("data").path
+        let saved = try CLI.run(["print", code, "--db", db], environment: environment)
+        #expect(saved.status == 0)
+        #expect(saved.stdout.contains("saved to \(lpDir.path)/data/intake/printouts/"))
+
+        let audit = try CLI.run(["audit", "--db", db])
+        #expect(audit.stdout.contains("signIn"))
+        #expect(audit.stdout.contains("signature"))
+        #expect(audit.stdout.split(separator: "\n").filter { $0.contains("print") && $0.contains(code) }.count == 2)
+        let verify = try CLI.run(["audit", "verify", "--db", db])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.contains("Audit log intact"))
+    }
+
+    @Test func anUnknownCodeIsNamed() throws {
+        let (db, _) = try Self.databaseWithAnIntake()
+        let result = try CLI.run(["print", "ZZZ-ZZZ", "--db", db])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("no intake has the code \"ZZZ-ZZZ\""))
+    }
+}
