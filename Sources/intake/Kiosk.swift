@@ -81,14 +81,14 @@ struct Kiosk: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let (chosen, warnings) = Theme.resolve(requested: theme, environment: environment, hasColors: true)
         for warning in warnings { FileHandle.standardError.write(Data("intake: \(warning)\n".utf8)) }
-        // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
-        if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
-        defer { if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) } }
         let backend: NcursesBackend
         do { backend = try NcursesBackend(theme: chosen) } catch {
             FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
+        if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
+        defer { if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) } }
         let start = ContinuousClock.now
         let app = KioskApp(
             questionnaire: questionnaire, store: store, backend: backend, symbols: Symbols.forCurrentLocale(), bidi: bidi,
