@@ -61,11 +61,16 @@ let package = Package(
         .target(name: "Bidi", dependencies: ["CFriBidi"]),
         // Sends the plain-text summary to CUPS `lp`, or saves it to a private file when it cannot.
         .target(name: "Printing"),
+        // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
+        .target(
+            name: "ReviewStation",
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing"]
+        ),
 
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi",
+                "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi", "ReviewStation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,6 +102,11 @@ let package = Package(
                 "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            exclude: ["__Snapshots__"]
+        ),
+        .testTarget(
+            name: "ReviewStationTests",
+            dependencies: ["ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing"],
             exclude: ["__Snapshots__"]
         ),
     ],
