@@ -106,7 +106,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReviewStationTests",
-            dependencies: ["ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing"],
+            dependencies: [
+                "ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["__Snapshots__"]
         ),
     ],

@@ -379,10 +379,16 @@ public struct StationState {
                 form.message = Phrase.stationReasonRequired(language, StationText.procedureName(item.procedure, language))
                 return []
             }
-            let decisions = form.items.map {
+            var decisions = form.items.map {
                 ProcedureDecision(procedure: $0.procedure, decision: $0.decision,
                                   reason: $0.needsReason ? $0.reason.text.trimmingCharacters(in: .whitespaces) : nil)
             }
+            // An amendment records only what changed (the store keeps the rest as it stands).
+            let changed = decisions.filter { d in
+                guard let current = detail.decisions.first(where: { $0.procedure == d.procedure }) else { return true }
+                return current.decision != d.decision || (current.reason ?? "") != (d.reason ?? "")
+            }
+            if !changed.isEmpty { decisions = changed }
             let note = form.note.text.trimmingCharacters(in: .whitespaces)
             let password = form.password.text
             form.password = TextField(maxLength: 128)

@@ -172,7 +172,7 @@ public struct StationView {
 
         case .decision:
             guard let detail = state.detail, let form = state.form else { break }
-            canvas.write(truncate(Phrase.stationDecisionTitle(lang, "\(detail.code) \(detail.patientName)"), width: body.columns, ellipsis: symbols.ellipsis),
+            canvas.write(truncate(Phrase.stationDecisionTitle(lang, detail.patientName), width: body.columns, ellipsis: symbols.ellipsis),
                          row: top, in: body, style: Style(.accent, .bold), direction: direction)
             top += 1
             if let problem = form.message {
