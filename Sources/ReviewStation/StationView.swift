@@ -102,11 +102,11 @@ public struct StationView {
             top += compact ? 1 : 2
 
             let wide = body.columns >= 70
-            let badgeWidth = wide ? 28 : 9
+            let badgeWidth = wide ? 26 : 9
             let statusWidth = wide ? 12 : 9
             let codeWidth = 8
             let timeWidth = wide ? 6 : 0
-            let ageWidth = wide ? 4 : 0
+            let ageWidth = wide ? 6 : 0
             let nameWidth = max(6, body.columns - badgeWidth - statusWidth - codeWidth - timeWidth - ageWidth)
             func columns(_ time: String, _ code: String, _ name: String, _ age: String, _ badges: [(String, Style)], _ status: String,
                          style: Style, statusStyle: Style) -> [(String, Style, Int)] {

@@ -55,18 +55,11 @@ struct Review: ParsableCommand {
         let start = ContinuousClock.now
         let app = StationApp(
             questionnaire: questionnaire, store: store, backend: backend, view: StationView(symbols: Symbols.forCurrentLocale()),
-            printer: printer, printerName: printer.nilIfEmpty(self.printer), language: lang, idle: idleSeconds,
+            printer: printer, printerName: self.printer.flatMap { $0.isEmpty ? nil : $0 }, language: lang, idle: idleSeconds,
             clock: { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 },
             shouldStop: { backend.terminationRequested }
         )
         app.run()
         backend.shutdown()
-    }
-}
-
-extension Printer {
-    fileprivate func nilIfEmpty(_ name: String?) -> String? {
-        guard let name, !name.isEmpty else { return nil }
-        return name
     }
 }
