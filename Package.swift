@@ -61,11 +61,17 @@ let package = Package(
         .target(name: "Bidi", dependencies: ["CFriBidi"]),
         // Sends the plain-text summary to CUPS `lp`, or saves it to a private file when it cannot.
         .target(name: "Printing"),
+        // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
+        .target(
+            name: "ReviewStation",
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing"]
+        ),
 
         .executableTarget(
             name: "intake",
             dependencies: [
                 "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi", "Printing",
+                "ReviewStation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -95,6 +101,14 @@ let package = Package(
             name: "KioskTests",
             dependencies: [
                 "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["__Snapshots__"]
+        ),
+        .testTarget(
+            name: "ReviewStationTests",
+            dependencies: [
+                "ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["__Snapshots__"]

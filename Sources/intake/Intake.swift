@@ -15,7 +15,7 @@ struct Intake: ParsableCommand {
         with `intake assess FILE` or print its summary with `intake summary FILE`.
         Every verdict is decision support: the treating practitioner decides.
         """,
-        subcommands: [Kiosk.self, Assess.self, SummaryCommand.self, Print.self, User.self, Audit.self,
+        subcommands: [Kiosk.self, Review.self, Assess.self, SummaryCommand.self, Print.self, User.self, Audit.self,
                       QuestionnaireCommand.self, PIN.self]
     )
 }

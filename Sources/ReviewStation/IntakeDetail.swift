@@ -1,0 +1,221 @@
+import Foundation
+import IntakeModel
+import IntakeRules
+import IntakeStorage
+import TerminalUI
+
+/// Everything the detail and decision screens show of one intake, read once when it is opened.
+///
+/// A plain value with every text in both languages, so the state stays pure and F2 needs no store.
+public struct IntakeDetail: Equatable, Sendable {
+    public struct ProcedureLine: Equatable, Sendable {
+        public var procedure: String
+        public var verdict: String?
+        public var until: String?
+        public var findings: [FindingLine]
+    }
+
+    public struct FindingLine: Equatable, Sendable {
+        public var rule: String
+        public var verdict: String
+        public var until: String?
+        public var reason: LocalizedText
+        public var source: String
+    }
+
+    public struct AnswerLine: Equatable, Sendable {
+        public var question: LocalizedText
+        public var answer: LocalizedText
+        public var triggered: Bool
+    }
+
+    public struct Group: Equatable, Sendable {
+        public var title: LocalizedText
+        public var answers: [AnswerLine]
+    }
+
+    public var intakeID: Int64
+    public var code: String
+    /// Already cleaned of control characters.
+    public var patientName: String
+    public var dateOfBirth: String?
+    public var age: Int?
+    public var procedures: [ProcedureLine]
+    public var groups: [Group]
+    /// Why the answers could not be read, if they could not.
+    public var problem: String?
+    /// The decisions that stand, if signed.
+    public var decisions: [Decision]
+
+    /// A line of the detail screen.
+    public struct Line: Equatable, Sendable {
+        public var text: String
+        public var role: Role
+        public var bold: Bool
+    }
+
+    /// Reads a stored intake: the answers from its FHIR response, the assessment recomputed for the
+    /// day it was submitted (as the kiosk computed it), and its current decisions.
+    public static func make(_ stored: StoredIntake, questionnaire: Questionnaire, decisions: [Decision]) -> IntakeDetail {
+        let day = stored.submittedAt.map(StationClock.day) ?? Day.today()
+        var detail = IntakeDetail(intakeID: stored.id, code: stored.code, patientName: PatientText.clean(stored.patientName ?? ""),
+                                  dateOfBirth: stored.patientDOB.map(PatientText.clean), age: nil, procedures: [], groups: [],
+                                  problem: nil, decisions: decisions)
+        if let dob = stored.patientDOB.flatMap({ Day(iso: $0) }) { detail.age = dob.age(on: day) }
+        do {
+            let parsed = try ResponseReader(questionnaire: questionnaire, asOf: day).read(Data((stored.responseJSON ?? "").utf8))
+            let answers = parsed.answers
+            let assessment = Assessor(questionnaire: questionnaire).assess(answers, asOf: day)
+            detail.procedures = assessment.procedures.map { p in
+                ProcedureLine(procedure: p.procedure.rawValue, verdict: p.verdict.rawValue, until: p.until?.description,
+                              findings: p.findings.map {
+                                  FindingLine(rule: $0.rule, verdict: $0.verdict.rawValue, until: $0.until?.description,
+                                              reason: $0.reason, source: $0.source)
+                              })
+            }
+            let enabled = questionnaire.enabledLinkIds(for: answers)
+            let marked = assessment.triggeringLinkIds
+            for group in questionnaire.items {
+                let questions = Self.questions(of: group).filter { enabled.contains($0.linkId) }
+                guard !questions.isEmpty else { continue }
+                detail.groups.append(Group(title: group.text, answers: questions.map { item in
+                    AnswerLine(question: item.text,
+                               answer: LocalizedText(en: item.answerText(answers, .en), ar: item.answerText(answers, .ar)),
+                               triggered: marked.contains(item.linkId))
+                }))
+            }
+        } catch {
+            detail.problem = PatientText.clean(error.description)
+            let verdicts = stored.verdicts ?? [:]
+            detail.procedures = (stored.procedures ?? verdicts.keys.sorted()).map {
+                ProcedureLine(procedure: $0, verdict: verdicts[$0], until: nil, findings: [])
+            }
+        }
+        return detail
+    }
+
+    static func questions(of item: Questionnaire.Item) -> [Questionnaire.Item] {
+        item.items.flatMap { child in (child.type.takesAnswers ? [child] : []) + questions(of: child) }
+    }
+
+    /// The rules' verdict for a procedure.
+    public func verdict(of procedure: String) -> String? {
+        procedures.first { $0.procedure == procedure }?.verdict
+    }
+
+    /// The scrollable lines: verdicts first, then signed decisions, then every answer by group.
+    public func lines(_ lang: Language) -> [Line] {
+        var out: [Line] = []
+        out.append(Line(text: Phrase.verdicts(lang), role: .accent, bold: true))
+        for p in procedures {
+            var head = "\(StationText.procedureName(p.procedure, lang)): \(StationText.verdictName(p.verdict, lang).uppercased())"
+            if let until = p.until { head += " " + Phrase.until(lang, until) }
+            out.append(Line(text: head, role: StationText.role(p.verdict), bold: true))
+            if p.findings.isEmpty && problem == nil { out.append(Line(text: "   " + Phrase.noFindings(lang), role: .muted, bold: false)) }
+            for f in p.findings {
+                var label = "\(f.rule) \(StationText.verdictName(f.verdict, lang))"
+                if let until = f.until { label += " " + Phrase.until(lang, until) }
+                out.append(Line(text: "  - \(label): \(f.reason(lang)) (\(Phrase.source(lang, f.source)))", role: .text, bold: false))
+            }
+        }
+        if !decisions.isEmpty {
+            out.append(Line(text: "", role: .text, bold: false))
+            out.append(Line(text: Phrase.stationCurrentDecisions(lang), role: .accent, bold: true))
+            for d in decisions {
+                var line = "\(StationText.procedureName(d.procedure, lang)): \(StationText.decisionName(d.decision, lang).uppercased())"
+                if let reason = d.reason, !reason.isEmpty { line += " (\(PatientText.clean(reason)))" }
+                out.append(Line(text: line, role: .success, bold: false))
+            }
+            if let note = decisions.last?.note, !note.isEmpty {
+                out.append(Line(text: "\(Phrase.note(lang)): \(PatientText.clean(note))", role: .text, bold: false))
+            }
+        }
+        out.append(Line(text: "", role: .text, bold: false))
+        if let problem {
+            out.append(Line(text: Phrase.stationDetailUnreadable(lang, problem), role: .error, bold: true))
+            return out
+        }
+        out.append(Line(text: "\(Phrase.answers(lang)) \(Phrase.triggeredLegend(lang))", role: .accent, bold: true))
+        for group in groups {
+            out.append(Line(text: PatientText.clean(group.title(lang)), role: .muted, bold: true))
+            for a in group.answers {
+                let mark = a.triggered ? "* " : "  "
+                out.append(Line(text: mark + PatientText.clean(a.question(lang)) + " -> " + PatientText.clean(a.answer(lang)),
+                                role: a.triggered ? .warning : .text, bold: a.triggered))
+            }
+        }
+        return out
+    }
+}
+
+/// Names and roles shared by the screens.
+enum StationText {
+    static func procedureName(_ raw: String, _ lang: Language) -> String {
+        Procedure(rawValue: raw).map { $0.name(lang) } ?? PatientText.clean(raw)
+    }
+
+    static func procedureShort(_ raw: String, _ lang: Language) -> String {
+        switch Procedure(rawValue: raw) {
+        case .microneedling?: Phrase.stationProcMicroneedling(lang)
+        case .microBotox?: Phrase.stationProcMicroBotox(lang)
+        case nil: String(PatientText.clean(raw).prefix(4))
+        }
+    }
+
+    static func verdictName(_ raw: String?, _ lang: Language) -> String {
+        raw.flatMap(Verdict.init(rawValue:)).map { $0.name(lang) } ?? "?"
+    }
+
+    static func decisionName(_ decision: ReviewDecision, _ lang: Language) -> String {
+        switch decision {
+        case .proceed: Phrase.proceed(lang)
+        case .defer: Phrase.deferChoice(lang)
+        case .decline: Phrase.decline(lang)
+        }
+    }
+
+    static func role(_ verdict: String?) -> Role {
+        switch verdict.flatMap(Verdict.init(rawValue:)) {
+        case .eligible?: .eligible
+        case .review?: .review
+        case .defer?: .deferred
+        case .contraindicated?: .contraindicated
+        case nil: .muted
+        }
+    }
+
+    static func status(_ state: IntakeStorage.ReviewState, _ lang: Language) -> String {
+        switch state {
+        case .new: Phrase.stationStatusNew(lang)
+        case .inReview: Phrase.stationStatusInReview(lang)
+        case .signed: Phrase.stationStatusSigned(lang)
+        }
+    }
+}
+
+/// Local calendar and clock text, without Foundation formatters (which load ICU).
+public enum StationClock {
+    static func parts(_ date: Date) -> tm {
+        var whole = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&whole, &parts)
+        return parts
+    }
+
+    public static func day(_ date: Date) -> Day {
+        let p = parts(date)
+        return Day(year: Int(p.tm_year) + 1900, month: Int(p.tm_mon) + 1, day: Int(p.tm_mday)) ?? Day.today()
+    }
+
+    static func format(_ date: Date, _ format: String) -> String {
+        var p = parts(date)
+        var buffer = [CChar](repeating: 0, count: 64)
+        strftime(&buffer, buffer.count, format, &p)
+        return String(cString: buffer)
+    }
+
+    /// "14:05"
+    public static func time(_ date: Date) -> String { format(date, "%H:%M") }
+    /// "2026-11-22 14:05"
+    public static func dateTime(_ date: Date) -> String { format(date, "%Y-%m-%d %H:%M") }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import IntakeModel
+import IntakeStorage
+import TerminalUI
+
+/// Draws a ``StationState`` into a canvas of any size; pure, like the kiosk's view.
+public struct StationView {
+    public static let minimumSize = Size(rows: 12, columns: 40)
+
+    public let symbols: Symbols
+    /// Whether the program puts right-to-left text in visual order (false: the terminal does).
+    public let programBidi: Bool
+    /// How submission times are shown; tests pass a fixed zone-free formatter.
+    public let timeText: @Sendable (Date) -> String
+    /// The day ages are counted on.
+    public let today: @Sendable () -> Day
+
+    public init(symbols: Symbols = .unicode, programBidi: Bool = true,
+                timeText: @escaping @Sendable (Date) -> String = { StationClock.time($0) },
+                today: @escaping @Sendable () -> Day = { Day.today() }) {
+        self.symbols = symbols
+        self.programBidi = programBidi
+        self.timeText = timeText
+        self.today = today
+    }
+
+    /// Queue rows that fit at `size`: the app tells the state, which fetches only that many.
+    public static func queueRows(for size: Size) -> Int {
+        max(1, size.rows - (size.rows < 16 ? 6 : 8))
+    }
+
+    /// Detail lines that fit at `size`, for PageUp/PageDown.
+    public static func detailRows(for size: Size) -> Int {
+        max(1, size.rows - (size.rows < 16 ? 5 : 6))
+    }
+
+    public func render(_ state: StationState, size: Size, now: Double) -> Canvas {
+        var canvas = Canvas(size: size)
+        let lang = state.language
+        let direction: LayoutDirection = lang.isRightToLeft ? .rightToLeft : .leftToRight
+        canvas.bidiBase = programBidi ? direction : nil
+        let context = RenderContext(symbols: symbols, direction: direction)
+        guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
+            let rect = canvas.bounds.inset(by: 1)
+            Paragraph(Phrase.kioskTooSmall(lang), role: .warning, attributes: .bold).render(into: &canvas, in: rect, context: context)
+            let need = "\(Self.minimumSize.columns)x\(Self.minimumSize.rows)"
+            canvas.write(need, row: min(size.rows - 1, rect.row + 2), column: rect.column, style: .muted, maxWidth: rect.columns)
+            return canvas
+        }
+        let compact = size.rows < 16
+        let body = Rect(row: 0, column: 1, rows: size.rows, columns: size.columns - 2)
+
+        // Header: the station, and who is signed in.
+        canvas.fill(Rect(row: 0, column: 0, rows: 1, columns: size.columns), style: Style(.accent, .reverse))
+        canvas.write(Phrase.stationTitle(lang), row: 0, in: body, style: Style(.accent, [.reverse, .bold]), direction: direction)
+        if let user = state.user {
+            let who = truncate(Phrase.stationSignedInAs(lang, PatientText.clean(user.name)), width: body.columns / 2, ellipsis: symbols.ellipsis)
+            canvas.write(who, row: 0, in: body, style: Style(.accent, .reverse), direction: direction == .leftToRight ? .rightToLeft : .leftToRight)
+        }
+
+        let footerRow = size.rows - 1
+        let bottom = footerRow - 1
+        var top = compact ? 1 : 2
+        var hints: [(key: String, label: String)] = []
+        canvas.cursor = nil
+
+        switch state.screen {
+        case .signIn:
+            canvas.write(Phrase.stationSignInTitle(lang), row: top, in: body, style: Style(.accent, .bold), direction: direction)
+            top += compact ? 2 : 3
+            let labelWidth = max(displayWidth(Phrase.stationName(lang)), displayWidth(Phrase.stationPassword(lang))) + 2
+            let fieldWidth = min(32, body.columns - labelWidth)
+            let shown = TextField(text: String(repeating: "*", count: state.passwordField.text.count))
+            for (row, label, field, focused) in [(top, Phrase.stationName(lang), state.nameField, !state.passwordFocused),
+                                                 (top + 2, Phrase.stationPassword(lang), shown, state.passwordFocused)] {
+                let labelRect = Rect(row: row, column: body.column, rows: 1, columns: body.columns)
+                canvas.write(label, row: row, in: labelRect, style: Style(.text, .bold), direction: direction)
+                let column = direction == .leftToRight ? body.column + labelWidth : body.right - labelWidth - fieldWidth
+                field.render(into: &canvas, in: Rect(row: row, column: column, rows: 1, columns: fieldWidth), context: context.focused(focused))
+            }
+            hints = [("Tab", Phrase.stationHintNextField(lang)), ("Enter", Phrase.stationHintSignIn(lang)), ("^Q", Phrase.stationHintQuit(lang))]
+
+        case .queue:
+            // Tabs and the search field.
+            var tabs: [(String, Style)] = []
+            for tab in QueueTab.allCases {
+                let on = tab == state.tab
+                tabs.append(("\(tab.rawValue + 1) \(tab.label(lang))", on ? Style(.focus, .bold) : .muted))
+            }
+            layoutCells(&canvas, row: top, in: body, direction: direction, cells: tabs.map { ($0.0, $0.1, displayWidth($0.0) + 2) })
+            let pageText = Phrase.stationPage(lang, state.pageNumber)
+            canvas.write(pageText, row: top, in: body, style: .muted, direction: direction == .leftToRight ? .rightToLeft : .leftToRight)
+            top += 1
+            let searchLabel = Phrase.stationSearch(lang) + ": "
+            canvas.write(searchLabel, row: top, in: body, style: .text, direction: direction)
+            let labelWidth = displayWidth(searchLabel)
+            let width = min(30, body.columns - labelWidth)
+            let column = direction == .leftToRight ? body.column + labelWidth : body.right - labelWidth - width
+            var searchField = state.searchField
+            if searchField.text.isEmpty && !state.searchFocused { searchField.placeholder = "/ " + Phrase.stationSearchHelp(lang) }
+            searchField.render(into: &canvas, in: Rect(row: top, column: column, rows: 1, columns: width), context: context.focused(state.searchFocused))
+            top += compact ? 1 : 2
+
+            let wide = body.columns >= 70
+            let badgeWidth = wide ? 26 : 9
+            let statusWidth = wide ? 12 : 9
+            let codeWidth = 8
+            let timeWidth = wide ? 6 : 0
+            let ageWidth = wide ? 6 : 0
+            let nameWidth = max(6, body.columns - badgeWidth - statusWidth - codeWidth - timeWidth - ageWidth)
+            func columns(_ time: String, _ code: String, _ name: String, _ age: String, _ badges: [(String, Style)], _ status: String,
+                         style: Style, statusStyle: Style) -> [(String, Style, Int)] {
+                var cells: [(String, Style, Int)] = []
+                if wide { cells.append((time, style, timeWidth)) }
+                cells.append((code, style, codeWidth))
+                cells.append((name, style, nameWidth))
+                if wide { cells.append((age, style, ageWidth)) }
+                var used = 0
+                for badge in badges { cells.append((badge.0, badge.1, displayWidth(badge.0) + 1)); used += displayWidth(badge.0) + 1 }
+                cells.append(("", style, max(0, badgeWidth - used)))
+                cells.append((status, statusStyle, statusWidth))
+                return cells
+            }
+            if !compact {
+                let header = columns(Phrase.stationColTime(lang), Phrase.stationColCode(lang), Phrase.stationName(lang), Phrase.stationColAge(lang),
+                                     [(Phrase.stationColProcedures(lang), .muted)], Phrase.stationColStatus(lang), style: .muted, statusStyle: .muted)
+                layoutCells(&canvas, row: top, in: body, direction: direction, cells: header)
+                top += 1
+            }
+            if state.rows.isEmpty {
+                canvas.write(Phrase.stationQueueEmpty(lang), row: top, in: body, style: .muted, direction: direction)
+            }
+            let today = self.today()
+            for (i, row) in state.rows.enumerated() where top + i < bottom {
+                let selected = i == state.selected && !state.searchFocused
+                let style: Style = selected ? .focus : .text
+                if selected { canvas.fill(Rect(row: top + i, column: body.column, rows: 1, columns: body.columns), style: .focus) }
+                let age = row.patientDOB.flatMap { Day(iso: $0) }.map { String($0.age(on: today)) } ?? ""
+                let badges: [(String, Style)] = row.procedures.map { p in
+                    let verdict = row.verdicts[p]
+                    let text = wide ? "\(StationText.procedureShort(p, lang)) \(StationText.verdictName(verdict, lang))"
+                                    : StationText.procedureShort(p, lang)
+                    return (text, Style(StationText.role(verdict), .reverse))
+                }
+                let status = StationText.status(row.reviewState, lang)
+                let statusStyle: Style = selected ? .focus : (row.reviewState == .signed ? .success : (row.reviewState == .new ? Style(.accent, .bold) : .warning))
+                layoutCells(&canvas, row: top + i, in: body, direction: direction,
+                            cells: columns(timeText(row.submittedAt), row.code, PatientText.clean(row.patientName ?? ""), age, badges, status,
+                                           style: style, statusStyle: statusStyle))
+            }
+            if state.searchFocused {
+                hints = [("Enter", Phrase.stationHintSearch(lang)), ("Esc", Phrase.stationHintBack(lang))]
+            } else {
+                hints = [("↑↓", Phrase.stationHintMove(lang)), ("Enter", Phrase.stationHintOpen(lang)), ("1-3", Phrase.stationHintFilter(lang)),
+                         ("/", Phrase.stationHintSearch(lang)), ("PgDn", Phrase.stationHintPage(lang)), ("F10", Phrase.stationHintSignOut(lang))]
+            }
+
+        case .detail:
+            guard let detail = state.detail else { break }
+            var title = "\(detail.code)  \(detail.patientName)"
+            if let dob = detail.dateOfBirth { title += "  \(dob)" }
+            if let age = detail.age { title += " (\(Phrase.age(lang, age)))" }
+            canvas.write(truncate(title, width: body.columns, ellipsis: symbols.ellipsis), row: top, in: body, style: Style(.accent, .bold), direction: direction)
+            top += 1
+            let lines = detail.lines(lang)
+            for (offset, line) in lines.dropFirst(state.scroll).prefix(max(0, bottom - top)).enumerated() {
+                canvas.write(truncate(line.text, width: body.columns, ellipsis: symbols.ellipsis), row: top + offset, in: body,
+                             style: Style(line.role, line.bold ? .bold : []), direction: direction)
+            }
+            hints = [("↑↓", Phrase.stationHintScroll(lang)), ("d", Phrase.stationHintDecide(lang)), ("p", Phrase.stationHintPrint(lang)),
+                     ("Esc", Phrase.stationHintBack(lang))]
+
+        case .decision:
+            guard let detail = state.detail, let form = state.form else { break }
+            canvas.write(truncate(Phrase.stationDecisionTitle(lang, detail.patientName), width: body.columns, ellipsis: symbols.ellipsis),
+                         row: top, in: body, style: Style(.accent, .bold), direction: direction)
+            top += 1
+            if let problem = form.message {
+                let paragraph = Paragraph("! " + problem, role: .error, attributes: .bold)
+                let rows = min(2, paragraph.preferredHeight(width: body.columns))
+                paragraph.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+                top += rows
+            } else if !detail.decisions.isEmpty && !compact {
+                canvas.write(truncate(Phrase.stationAmendNotice(lang), width: body.columns, ellipsis: symbols.ellipsis), row: top, in: body,
+                             style: .warning, direction: direction)
+                top += 1
+            }
+            // Keep the focused field in view on small screens: start from the item that holds it.
+            let focusItem: Int = {
+                switch form.focus {
+                case .choice(let i), .reason(let i): i
+                case .note, .password: form.items.count - 1
+                }
+            }()
+            let startItem = compact ? max(0, focusItem) : 0
+            for i in form.items.indices.dropFirst(startItem) where top < bottom - 2 {
+                let item = form.items[i]
+                let focusedChoice = form.focus == .choice(i)
+                let head = "\(StationText.procedureName(item.procedure, lang)) — \(Phrase.stationRulesSay(lang, StationText.verdictName(item.verdict, lang)))"
+                canvas.write(truncate(head, width: body.columns, ellipsis: symbols.ellipsis), row: top, in: body,
+                             style: Style(StationText.role(item.verdict), .bold), direction: direction)
+                top += 1
+                var cells: [(String, Style, Int)] = []
+                for (j, option) in item.choice.options.enumerated() {
+                    let on = item.choice.selectedIndices.contains(j)
+                    let text = "\(on ? symbols.radioOn : symbols.radioOff) \(option.label)"
+                    let style: Style = on && focusedChoice ? .focus : (on ? Style(.accent, .bold) : .text)
+                    cells.append((text, style, displayWidth(text) + 2))
+                }
+                layoutCells(&canvas, row: top, in: body, direction: direction, cells: cells)
+                top += 1
+                if item.needsReason {
+                    top = field(&canvas, Phrase.stationReasonFor(lang, StationText.procedureName(item.procedure, lang)), item.reason,
+                                focused: form.focus == .reason(i), row: top, body: body, context: context)
+                }
+            }
+            if top < bottom - 1 {
+                top = field(&canvas, Phrase.note(lang), form.note, focused: form.focus == .note, row: top, body: body, context: context)
+            }
+            if top < bottom {
+                let stars = TextField(text: String(repeating: "*", count: form.password.text.count))
+                _ = field(&canvas, Phrase.stationSignPassword(lang), stars, focused: form.focus == .password, row: top, body: body, context: context)
+            }
+            hints = [("Tab", Phrase.stationHintNextField(lang)), ("↑↓", Phrase.stationHintMove(lang)), ("Enter", Phrase.stationHintSign(lang)),
+                     ("Esc", Phrase.stationHintBack(lang))]
+        }
+
+        hints.append(("F2", Phrase.kioskHintLanguage(lang)))
+        if let message = state.message {
+            canvas.fill(Rect(row: bottom, column: 0, rows: 1, columns: size.columns), style: .text)
+            canvas.write(truncate(message, width: body.columns, ellipsis: symbols.ellipsis), row: bottom, in: body,
+                         style: Style(state.messageIsError ? .error : .success, .bold), direction: direction)
+        }
+        KeyHints(hints).render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
+        return canvas
+    }
+
+    /// A labelled one-line field: label then field on one row when there is room.
+    private func field(_ canvas: inout Canvas, _ label: String, _ field: TextField, focused: Bool, row: Int, body: Rect,
+                       context: RenderContext) -> Int {
+        let text = label + ": "
+        let labelWidth = min(displayWidth(text), body.columns / 2)
+        canvas.write(truncate(text, width: labelWidth, ellipsis: symbols.ellipsis), row: row, in: body, style: Style(.text, .bold),
+                     direction: context.direction)
+        let width = body.columns - labelWidth
+        let column = context.direction == .leftToRight ? body.column + labelWidth : body.column
+        field.render(into: &canvas, in: Rect(row: row, column: column, rows: 1, columns: width), context: context.focused(focused))
+        return row + 1
+    }
+
+    /// Lays out cells of fixed widths from the start side: left to right, or right to left in Arabic.
+    private func layoutCells(_ canvas: inout Canvas, row: Int, in rect: Rect, direction: LayoutDirection, cells: [(String, Style, Int)]) {
+        var used = 0
+        for (text, style, width) in cells {
+            let room = min(width, rect.columns - used)
+            guard room > 0 else { break }
+            let shown = truncate(text, width: max(0, room - 1), ellipsis: symbols.ellipsis)
+            if !shown.isEmpty {
+                let column = direction == .leftToRight ? rect.column + used : rect.right - used - displayWidth(shown)
+                canvas.write(shown, row: row, column: column, style: style, maxWidth: room)
+            }
+            used += width
+        }
+    }
+}

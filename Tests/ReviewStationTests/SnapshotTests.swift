@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import Testing
+import IntakeModel
+import ReviewStation
+import TerminalUI
+
+/// Each station screen rendered into the in-memory grid, in English and Arabic, at 80x24 and 40x12.
+/// Record new snapshots with `INTAKE_RECORD_SNAPSHOTS=1 swift test --filter ReviewStationTests.SnapshotTests`.
+struct SnapshotTests {
+    static let sizes = [Size(rows: 24, columns: 80), Size(rows: 12, columns: 40)]
+    static let screens = ["sign-in", "queue", "detail", "decision"]
+
+    static func render(_ name: String, language: Language, size: Size) throws -> String {
+        let h = try Harness(size: size, language: language)
+        if name != "sign-in" {
+            let first = try h.submit(name: "Layla Haddad")
+            let second = try h.submit(name: "Omar Khoury", dob: "1985-02-03")
+            // Intake codes are random: give these fixed ones so the snapshot holds in either direction.
+            let db = try DatabaseQueue(path: h.store.path)
+            try db.write { db in
+                try db.execute(sql: "UPDATE intake SET code = 'SNP-AAA' WHERE id = ?", arguments: [first.id])
+                try db.execute(sql: "UPDATE intake SET code = 'SNP-BBB' WHERE id = ?", arguments: [second.id])
+            }
+            h.signIn()
+        } else {
+            h.type("drsara"); h.type([.tab]); h.type("secret")
+        }
+        if name == "detail" || name == "decision" { h.type([.enter]) }
+        if name == "decision" { h.type([.character("d"), .down]) }
+        return h.screen
+    }
+
+    static func snapshotURL(_ name: String, _ size: Size) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("__Snapshots__/\(name).\(size.columns)x\(size.rows).txt")
+    }
+
+    @Test(arguments: screens, [Language.en, .ar])
+    func screen(_ name: String, _ language: Language) throws {
+        for size in Self.sizes {
+            let text = try Self.render(name, language: language, size: size)
+            let file = (language == .ar ? "ar-" : "") + name
+            let url = Self.snapshotURL(file, size)
+            if ProcessInfo.processInfo.environment["INTAKE_RECORD_SNAPSHOTS"] == "1" {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(to: url, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = try? String(contentsOf: url, encoding: .utf8)
+            #expect(expected != nil, "no snapshot at \(url.path): record it")
+            #expect(text == expected, "\(file) at \(size.columns)x\(size.rows)")
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                #expect(displayWidth(String(line)) <= size.columns)
+            }
+        }
+    }
+
+    @Test func tooSmall() throws {
+        let text = try Self.render("sign-in", language: .en, size: Size(rows: 10, columns: 30))
+        #expect(text.contains("40x12"))
+    }
+}
