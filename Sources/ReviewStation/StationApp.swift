@@ -122,24 +122,7 @@ public final class StationApp {
     /// The printable summary in the station's language, with the signed decisions when there are some.
     func summary(_ id: Int64) throws -> (text: String, code: String) {
         guard let stored = try store.intake(id: id) else { throw ReviewError.intakeNotFound(id: id) }
-        let day = stored.submittedAt.map(StationClock.day) ?? Day.today()
-        let answers = try ResponseReader(questionnaire: questionnaire, asOf: day).read(Data((stored.responseJSON ?? "").utf8)).answers
-        let assessment = Assessor(questionnaire: questionnaire).assess(answers, asOf: day)
-        let decisions = try store.currentDecisions(intakeID: id)
-        var signed: Summary.SignedDecision?
-        if let latest = decisions.max(by: { $0.signedAt < $1.signedAt }) {
-            var map: [Procedure: (decision: Summary.SignedDecision.Choice, reason: String?)] = [:]
-            for d in decisions {
-                guard let procedure = Procedure(rawValue: d.procedure), let choice = Summary.SignedDecision.Choice(rawValue: d.decision.rawValue) else { continue }
-                map[procedure] = (choice, d.reason)
-            }
-            let names = (try? store.users()) ?? []
-            let practitioner = names.first { $0.id == latest.userID }?.name ?? "#\(latest.userID)"
-            signed = Summary.SignedDecision(decisions: map, note: latest.note, practitioner: practitioner,
-                                            signedAt: StationClock.dateTime(latest.signedAt), amended: decisions.contains { $0.amends != nil })
-        }
-        let summary = Summary(questionnaire: questionnaire, answers: answers, assessment: assessment, intakeID: stored.code,
-                              language: state.language, signed: signed)
+        let summary = try StoredSummary.make(stored, store: store, language: state.language, questionnaire: questionnaire)
         return (summary.render(), stored.code)
     }
 }

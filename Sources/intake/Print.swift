@@ -1,54 +1,26 @@
 import ArgumentParser
 import Foundation
 import IntakeModel
-import IntakeRules
 import IntakeStorage
 import IntakeSummary
+import ReviewStation
 import Printing
 
-/// The printable summary of a stored intake, with the practitioner's signed decision when there is one.
-///
-/// The verdicts are worked out again on the day the intake was submitted: the rules are
-/// pure, so this gives what the kiosk stored, and it prints in any language asked for.
+/// A stored intake's summary by its code, or one line saying why there is none.
 func storedSummary(_ store: IntakeStore, code: String, language: Language, questionnaire: Questionnaire) throws -> (Summary, StoredIntake) {
     let found: StoredIntake?
     do { found = try store.intake(code: code) } catch { throw failure(error.description) }
     guard let intake = found else {
         throw failure("no intake has the code \"\(PatientText.clean(code))\"; check the code on the patient's slip")
     }
-    guard intake.status == "submitted", let json = intake.responseJSON, let submitted = intake.submittedAt else {
+    guard intake.status == "submitted" else {
         throw failure("intake \(intake.code) is \(intake.status), not submitted: there is nothing to print yet")
     }
-    let day = localDay(submitted)
-    let answers: Answers
-    do { answers = try ResponseReader(questionnaire: questionnaire, asOf: day).read(Data(json.utf8)).answers } catch {
-        throw failure("intake \(intake.code): its stored response no longer reads: \(error)")
+    do {
+        return (try StoredSummary.make(intake, store: store, language: language, questionnaire: questionnaire), intake)
+    } catch {
+        throw failure("intake \(intake.code): its stored answers cannot be read (\(error)); nothing was printed")
     }
-    let assessment = Assessor(questionnaire: questionnaire).assess(answers, asOf: day)
-    var signed: Summary.SignedDecision? = nil
-    let decisions = (try? store.currentDecisions(intakeID: intake.id)) ?? []
-    if let latest = decisions.max(by: { $0.signedAt < $1.signedAt }) {
-        let names = Dictionary(uniqueKeysWithValues: ((try? store.users()) ?? []).map { ($0.id, $0.name) })
-        var chosen: [Procedure: (decision: Summary.SignedDecision.Choice, reason: String?)] = [:]
-        for decision in decisions {
-            if let procedure = Procedure(rawValue: decision.procedure), let choice = Summary.SignedDecision.Choice(rawValue: decision.decision.rawValue) {
-                chosen[procedure] = (choice, decision.reason)
-            }
-        }
-        signed = Summary.SignedDecision(decisions: chosen, note: latest.note, practitioner: names[latest.userID] ?? "#\(latest.userID)",
-                                        signedAt: UTCText.minute(latest.signedAt), amended: decisions.contains { $0.amends != nil })
-    }
-    let summary = Summary(questionnaire: questionnaire, answers: answers, assessment: assessment,
-                          intakeID: intake.code, language: language, signed: signed)
-    return (summary, intake)
-}
-
-/// The local calendar day of a moment: the clinic's visit date.
-func localDay(_ date: Date) -> Day {
-    var seconds = time_t(date.timeIntervalSince1970)
-    var parts = tm()
-    localtime_r(&seconds, &parts)
-    return Day(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday)) ?? Day.today()
 }
 
 struct Print: ParsableCommand {
