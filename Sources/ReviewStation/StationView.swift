@@ -162,10 +162,17 @@ public struct StationView {
             if let age = detail.age { title += " (\(Phrase.age(lang, age)))" }
             canvas.write(truncate(title, width: body.columns, ellipsis: symbols.ellipsis), row: top, in: body, style: Style(.accent, .bold), direction: direction)
             top += 1
-            let lines = detail.lines(lang)
-            for (offset, line) in lines.dropFirst(state.scroll).prefix(max(0, bottom - top)).enumerated() {
-                canvas.write(truncate(line.text, width: body.columns, ellipsis: symbols.ellipsis), row: top + offset, in: body,
-                             style: Style(line.role, line.bold ? .bold : []), direction: direction)
+            // Scrolling counts whole lines; each wraps, continuation lines indented, so no reason or path is cut off.
+            var row = top
+            for line in detail.lines(lang).dropFirst(state.scroll) {
+                let indent = String(line.text.prefix { $0 == " " || $0 == "-" || $0 == "*" })
+                let pieces = wrap(line.text, width: body.columns)
+                for (i, piece) in pieces.enumerated() where row < bottom {
+                    let text = i == 0 ? piece : String(repeating: " ", count: min(indent.count + 2, 8)) + piece
+                    canvas.write(text, row: row, in: body, style: Style(line.role, line.bold ? .bold : []), direction: direction)
+                    row += 1
+                }
+                if row >= bottom { break }
             }
             hints = [("↑↓", Phrase.stationHintScroll(lang)), ("d", Phrase.stationHintDecide(lang)), ("p", Phrase.stationHintPrint(lang)),
                      ("Esc", Phrase.stationHintBack(lang))]
@@ -227,9 +234,13 @@ public struct StationView {
 
         hints.append(("F2", Phrase.kioskHintLanguage(lang)))
         if let message = state.message {
-            canvas.fill(Rect(row: bottom, column: 0, rows: 1, columns: size.columns), style: .text)
-            canvas.write(truncate(message, width: body.columns, ellipsis: symbols.ellipsis), row: bottom, in: body,
-                         style: Style(state.messageIsError ? .error : .success, .bold), direction: direction)
+            // Up to three lines: a message such as where an unprinted summary was saved must be read whole.
+            let lines = Array(wrap(message, width: body.columns).prefix(3))
+            let first = bottom - lines.count + 1
+            canvas.fill(Rect(row: first, column: 0, rows: lines.count, columns: size.columns), style: .text)
+            for (i, line) in lines.enumerated() {
+                canvas.write(line, row: first + i, in: body, style: Style(state.messageIsError ? .error : .success, .bold), direction: direction)
+            }
         }
         KeyHints(hints).render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
         return canvas
