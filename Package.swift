@@ -78,7 +78,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "intake-bench",
-            dependencies: ["IntakeModel", "IntakeRules"]
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage"]
         ),
 
         .testTarget(name: "IntakeModelTests", dependencies: ["IntakeModel"]),

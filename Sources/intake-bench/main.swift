@@ -1,12 +1,22 @@
 // Measures the rules in-process: 10,000 varied responses, read and assessed.
 //
 //     swift run -c release intake-bench [COUNT]
+//     swift run -c release intake-bench seed DB COUNT   (intakes for Scripts/measure-review)
 //
 // Prints the time per response for assessment alone and for reading the FHIR
 // JSON plus assessment, and the whole run. Target: under 50 µs per assessment.
 import Foundation
 import IntakeModel
 import IntakeRules
+import IntakeStorage
+
+// `intake-bench seed DB COUNT`: fill a database with submitted intakes for the review-station figures.
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "seed", let n = Int(CommandLine.arguments[3]) {
+    let store = try IntakeStore(path: CommandLine.arguments[2])
+    let seeded = ContinuousClock().measure { try? store.seedForBenchmark(count: n) }
+    print("seeded \(n) intakes in \(seeded)")
+    exit(0)
+}
 
 let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
 let started = ContinuousClock.now
