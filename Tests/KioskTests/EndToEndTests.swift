@@ -211,10 +211,33 @@ final class Tmux {
     }
 
     func start(kiosk options: [String]) throws {
-        let command = ([Self.binary, "kiosk", "--db", db, "--name", "e2e"] + options).map { "'\($0)'" }.joined(separator: " ")
+        try start(["kiosk", "--db", db, "--name", "e2e"] + options)
+    }
+
+    /// Runs `intake ARGUMENTS` in the pane; `exports` are shell assignments put before it.
+    func start(_ arguments: [String], exports: String = "", columns: Int = 80, rows: Int = 24) throws {
+        let command = ([Self.binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
         // TERM stays tmux's own, so the keys tmux sends match the terminfo ncurses reads.
-        let script = "export LANG=C.UTF-8 LC_ALL=C.UTF-8; \(command); echo EXITED $?; stty -a; sleep 60"
-        try tmux(["new-session", "-d", "-s", "k", "-x", "80", "-y", "24", script])
+        let script = "export LANG=C.UTF-8 LC_ALL=C.UTF-8 \(exports); \(command); echo EXITED $?; stty -a; sleep 60"
+        try tmux(["new-session", "-d", "-s", "k", "-x", "\(columns)", "-y", "\(rows)", script])
+    }
+
+    /// Runs `intake ARGUMENTS` to the end with `input` on standard input, for set-up steps.
+    @discardableResult
+    func run(_ arguments: [String], input: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
     }
 
     func send(_ keys: [String]) { _ = try? tmux(["send-keys", "-t", "k"] + keys); usleep(60_000) }
