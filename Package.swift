@@ -64,7 +64,7 @@ let package = Package(
         // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
         .target(
             name: "ReviewStation",
-            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing"]
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "Bidi"]
         ),
 
         .executableTarget(

@@ -377,3 +377,23 @@ extension Bidi {
         return String(out)
     }
 }
+
+extension Bidi {
+    /// A whole plain-text page as a device that does no BiDi of its own must receive it:
+    /// each line in visual order, Arabic shaped, and, for a right-to-left page, aligned right
+    /// within `width` columns (as `measure` counts them).
+    ///
+    /// For printers (CUPS's text filter neither reorders nor joins Arabic) and terminals;
+    /// a file meant for other programs keeps the logical order instead.
+    public static func page(_ text: String, base: BaseDirection, width: Int, measure: (String) -> Int) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let visual = terminalLine(String(line), base: base)
+            guard base == .rightToLeft else { return visual }
+            let room = width - measure(visual)
+            return room > 0 ? String(repeating: " ", count: room) + visual : visual
+        }
+        // Keep the page's final newline as it was.
+        if text.hasSuffix("\n"), lines.last?.allSatisfy({ $0 == " " }) == true { lines[lines.count - 1] = "" }
+        return lines.joined(separator: "\n")
+    }
+}

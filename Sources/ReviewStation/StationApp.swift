@@ -123,6 +123,6 @@ public final class StationApp {
     func summary(_ id: Int64) throws -> (text: String, code: String) {
         guard let stored = try store.intake(id: id) else { throw ReviewError.intakeNotFound(id: id) }
         let summary = try StoredSummary.make(stored, store: store, language: state.language, questionnaire: questionnaire)
-        return (summary.render(), stored.code)
+        return (StoredSummary.printable(summary), stored.code)
     }
 }

@@ -1,3 +1,4 @@
+import Bidi
 import Foundation
 import IntakeModel
 import IntakeRules
@@ -10,6 +11,14 @@ import IntakeSummary
 /// worked out again for the day the intake was submitted: the rules are pure, so this is what
 /// the kiosk stored, in whichever language the summary is asked for.
 public enum StoredSummary {
+    /// The text to send to a printer: in Arabic, lines in visual order, shaped and aligned right,
+    /// since CUPS's text filter does neither; other languages as they are.
+    public static func printable(_ summary: Summary) -> String {
+        let text = summary.render()
+        guard summary.language.isRightToLeft else { return text }
+        return Bidi.page(text, base: .rightToLeft, width: summary.width, measure: TextWidth.columns)
+    }
+
     public static func make(_ stored: StoredIntake, store: IntakeStore, language: Language,
                             questionnaire: Questionnaire) throws -> Summary {
         let day = stored.submittedAt.map(StationClock.day) ?? Day.today()

@@ -3,6 +3,7 @@ import Foundation
 import IntakeModel
 import IntakeRules
 import IntakeSummary
+import ReviewStation
 
 /// The `intake` command: kiosk, assessment, summary and questionnaire tools.
 @main
@@ -144,7 +145,7 @@ struct SummaryCommand: ParsableCommand {
         if !FileManager.default.fileExists(atPath: response.file), !response.file.contains("/"), !response.file.hasSuffix(".json") {
             let (summary, _) = try storedSummary(try database.open(), code: response.file, language: lang,
                                                  questionnaire: try loadQuestionnaire())
-            print(summary.render(), terminator: "")
+            print(forOutput(summary), terminator: "")
             return
         }
         try reportingInvalidInput {
@@ -152,9 +153,15 @@ struct SummaryCommand: ParsableCommand {
             let (parsed, _, assessment) = try response.assess(questionnaire)
             let summary = Summary(questionnaire: questionnaire, answers: parsed.answers, assessment: assessment,
                                   intakeID: parsed.id, language: lang)
-            print(summary.render(), terminator: "")
+            print(forOutput(summary), terminator: "")
         }
     }
+}
+
+/// The summary for standard output: shaped and in visual order when a person reads it on a
+/// terminal (most do no BiDi); in logical order when it goes to a file or another program.
+func forOutput(_ summary: Summary) -> String {
+    isatty(STDOUT_FILENO) == 1 ? StoredSummary.printable(summary) : summary.render()
 }
 
 struct QuestionnaireCommand: ParsableCommand {

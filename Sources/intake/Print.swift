@@ -38,7 +38,7 @@ struct Print: ParsableCommand {
         let (summary, intake) = try storedSummary(store, code: code, language: lang, questionnaire: try loadQuestionnaire())
         let environment = ProcessInfo.processInfo.environment
         let outcome = Printer(fallbackFolder: Printer.defaultFallbackFolder(environment: environment), environment: environment)
-            .print(PrintRequest(text: summary.render(), title: "intake \(intake.code)", printer: printer))
+            .print(PrintRequest(text: StoredSummary.printable(summary), title: "intake \(intake.code)", printer: printer))
         let user = "cli:" + (environment["USER"] ?? environment["LOGNAME"] ?? "unknown")
         try? store.record(.print, user: user, intakeCode: intake.code, detail: outcome.message)
         print(outcome.message)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Kiosk
 import Bidi
 import Foundation
 import IntakeModel
@@ -30,6 +31,12 @@ struct Review: ParsableCommand {
     @Option(help: ArgumentHelp("The station's language: en or ar (F2 switches).", valueName: "en|ar"))
     var lang: Language = .en
 
+    @Option(help: ArgumentHelp("Colour theme: default, high-contrast, light, monochrome, or a theme file.", valueName: "NAME"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("Who puts Arabic in visual order: program (default) or terminal (Konsole, mlterm).", valueName: "program|terminal"))
+    var bidi: KioskView.BidiHandling = .program
+
     func validate() throws {
         guard idleSeconds >= 1 else { throw ValidationError("--idle-seconds must be at least 1") }
     }
@@ -43,18 +50,19 @@ struct Review: ParsableCommand {
         }
         let environment = Printer.processEnvironment()
         let printer = Printer(fallbackFolder: Printer.defaultFallbackFolder(environment: environment), environment: environment)
-        FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8))
-        defer { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) }
-        let (theme, warnings) = Theme.resolve(requested: nil, environment: ProcessInfo.processInfo.environment, hasColors: true)
+        let (theme, warnings) = Theme.resolve(requested: self.theme, environment: ProcessInfo.processInfo.environment, hasColors: true)
         for warning in warnings { FileHandle.standardError.write(Data("intake: \(warning)\n".utf8)) }
         let backend: NcursesBackend
         do { backend = try NcursesBackend(theme: theme) } catch {
             FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
+        if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
+        defer { if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) } }
         let start = ContinuousClock.now
         let app = StationApp(
-            questionnaire: questionnaire, store: store, backend: backend, view: StationView(symbols: Symbols.forCurrentLocale()),
+            questionnaire: questionnaire, store: store, backend: backend, view: StationView(symbols: Symbols.forCurrentLocale(), programBidi: bidi == .program),
             printer: printer, printerName: self.printer.flatMap { $0.isEmpty ? nil : $0 }, language: lang, idle: idleSeconds,
             clock: { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 },
             shouldStop: { backend.terminationRequested }
