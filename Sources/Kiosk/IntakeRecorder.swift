@@ -68,15 +68,8 @@ final class IntakeRecorder {
         return answers
     }
 
-    /// An ISO 8601 UTC timestamp (FHIR `dateTime`) without ISO8601DateFormatter, which loads ICU.
-    static func timestamp(_ date: Date) -> String {
-        var whole = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
-        return String(cString: buffer)
-    }
+    /// An ISO 8601 UTC timestamp, as FHIR's `authored` wants it.
+    static func timestamp(_ date: Date) -> String { ClockText.utc(date, "%Y-%m-%dT%H:%M:%SZ") }
 
     /// Everything stored on submit: the FHIR response, the assessment and the versions behind it.
     func submission(_ answers: Answers, language: Language, code: String) -> Submission {

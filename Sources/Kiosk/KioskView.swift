@@ -30,10 +30,7 @@ public struct KioskView {
         canvas.bidiBase = bidi == .terminal ? nil : (lang.isRightToLeft ? .rightToLeft : .leftToRight)
         let context = RenderContext(symbols: symbols, direction: lang.isRightToLeft ? .rightToLeft : .leftToRight)
         guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
-            let rect = canvas.bounds.inset(by: 1)
-            Paragraph(Phrase.kioskTooSmall(lang), role: .warning, attributes: .bold).render(into: &canvas, in: rect, context: context)
-            let need = "\(Self.minimumSize.columns)x\(Self.minimumSize.rows)"
-            canvas.write(need, row: min(size.rows - 1, rect.row + 2), column: rect.column, style: .muted, maxWidth: rect.columns)
+            SizeNotice(message: Phrase.kioskTooSmall(lang), minimum: Self.minimumSize).render(into: &canvas, context: context)
             return canvas
         }
         let compact = size.rows < 16

@@ -193,29 +193,11 @@ enum StationText {
     }
 }
 
-/// Local calendar and clock text, without Foundation formatters (which load ICU).
+/// The station's clock text: local time, as the clinic reads it.
 public enum StationClock {
-    static func parts(_ date: Date) -> tm {
-        var whole = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        localtime_r(&whole, &parts)
-        return parts
-    }
-
-    public static func day(_ date: Date) -> Day {
-        let p = parts(date)
-        return Day(year: Int(p.tm_year) + 1900, month: Int(p.tm_mon) + 1, day: Int(p.tm_mday)) ?? Day.today()
-    }
-
-    static func format(_ date: Date, _ format: String) -> String {
-        var p = parts(date)
-        var buffer = [CChar](repeating: 0, count: 64)
-        strftime(&buffer, buffer.count, format, &p)
-        return String(cString: buffer)
-    }
-
+    public static func day(_ date: Date) -> Day { ClockText.localDay(date) }
     /// "14:05"
-    public static func time(_ date: Date) -> String { format(date, "%H:%M") }
+    public static func time(_ date: Date) -> String { ClockText.local(date, "%H:%M") }
     /// "2026-11-22 14:05"
-    public static func dateTime(_ date: Date) -> String { format(date, "%Y-%m-%d %H:%M") }
+    public static func dateTime(_ date: Date) -> String { ClockText.local(date, "%Y-%m-%d %H:%M") }
 }

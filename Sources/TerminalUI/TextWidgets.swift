@@ -224,3 +224,21 @@ public struct Dialog: Sendable, Equatable {
         }
     }
 }
+
+/// Fills a terminal too small for the screen with what to do: the message and the size needed.
+public struct SizeNotice: Sendable, Equatable {
+    public var message: String
+    public var minimum: Size
+
+    public init(message: String, minimum: Size) {
+        self.message = message
+        self.minimum = minimum
+    }
+
+    public func render(into canvas: inout Canvas, context: RenderContext) {
+        let rect = canvas.bounds.inset(by: 1)
+        Paragraph(message, role: .warning, attributes: .bold).render(into: &canvas, in: rect, context: context)
+        canvas.write("\(minimum.columns)x\(minimum.rows)", row: min(canvas.size.rows - 1, rect.row + 2), column: rect.column,
+                     style: .muted, maxWidth: rect.columns)
+    }
+}

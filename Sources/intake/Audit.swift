@@ -53,14 +53,7 @@ struct Audit: ParsableCommand {
     }
 }
 
-/// UTC timestamps for people, without DateFormatter (which loads ICU).
+/// UTC timestamps for people.
 enum UTCText {
-    static func minute(_ date: Date) -> String {
-        var whole = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M UTC", &parts)
-        return String(cString: buffer)
-    }
+    static func minute(_ date: Date) -> String { ClockText.utc(date, "%Y-%m-%d %H:%M UTC") }
 }
