@@ -40,6 +40,6 @@ public enum ClockText {
     private static func text(_ parts: inout tm, _ format: String) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         strftime(&buffer, buffer.count, format, &parts)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
