@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar day, with no time zone: the unit every rule counts in.
 ///
 /// Stored as days since 1970-01-01 so differences and additions are integer
@@ -62,12 +64,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
     /// Today in the machine's local time zone: a clinic's visit date is a local date.
-    public static func today() -> Day {
-        var now = time(nil)
-        var parts = tm()
-        localtime_r(&now, &parts)
-        return Day(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))!
-    }
+    public static func today() -> Day { ClockText.localDay(Date()) }
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
@@ -78,11 +75,6 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 private func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n)

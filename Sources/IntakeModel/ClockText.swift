@@ -27,7 +27,9 @@ public enum ClockText {
     /// The local calendar day of a moment: a clinic's visit date.
     public static func localDay(_ date: Date) -> Day {
         let p = localParts(date)
-        return Day(year: Int(p.tm_year) + 1900, month: Int(p.tm_mon) + 1, day: Int(p.tm_mday)) ?? Day.today()
+        // localtime_r always gives a real day; the UTC day is only a fallback the type system asks for.
+        return Day(year: Int(p.tm_year) + 1900, month: Int(p.tm_mon) + 1, day: Int(p.tm_mday))
+            ?? Day(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
     private static func localParts(_ date: Date) -> tm {

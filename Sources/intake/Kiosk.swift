@@ -89,11 +89,10 @@ struct Kiosk: ParsableCommand {
         // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
         if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
         defer { if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) } }
-        let start = ContinuousClock.now
         let app = KioskApp(
             questionnaire: questionnaire, store: store, backend: backend, symbols: Symbols.forCurrentLocale(), bidi: bidi,
             timings: timings, kioskID: kioskID,
-            clock: { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 },
+            clock: monotonicSeconds(),
             shouldStop: { backend.terminationRequested }
         )
         app.recoverDrafts()
@@ -133,6 +132,15 @@ struct PIN: ParsableCommand {
             }
             print("Staff PIN set in \(database.path).")
         }
+    }
+}
+
+/// Seconds since the call, on a clock that never jumps: what the kiosk and station time idling with.
+func monotonicSeconds() -> () -> Double {
+    let start = ContinuousClock.now
+    return {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
 

@@ -60,11 +60,10 @@ struct Review: ParsableCommand {
         // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
         if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
         defer { if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) } }
-        let start = ContinuousClock.now
         let app = StationApp(
             questionnaire: questionnaire, store: store, backend: backend, view: StationView(symbols: Symbols.forCurrentLocale(), programBidi: bidi == .program),
             printer: printer, printerName: self.printer.flatMap { $0.isEmpty ? nil : $0 }, language: lang, idle: idleSeconds,
-            clock: { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 },
+            clock: monotonicSeconds(),
             shouldStop: { backend.terminationRequested }
         )
         app.run()
