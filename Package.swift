@@ -21,7 +21,9 @@ let package = Package(
         // The questionnaire (FHIR R4), responses, dates and patient-text hygiene.
         .target(
             name: "IntakeModel",
-            resources: [.copy("Resources/questionnaire.json"), .copy("Resources/phrases.json")]
+            resources: [
+                .copy("Resources/questionnaire.json"), .copy("Resources/codesystem.json"), .copy("Resources/phrases.json"),
+            ]
         ),
         // The rule table and the pure evaluator.
         .target(name: "IntakeRules", dependencies: ["IntakeModel"]),

@@ -55,6 +55,15 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return years
     }
 
+    /// The first day on which someone born on this day is `years` old: the same month and day,
+    /// or 1 March when the birthday is 29 February and that year has none.
+    public func birthday(turning years: Int) -> Day? {
+        let born = components
+        let year = born.year + years
+        if let day = Day(year: year, month: born.month, day: born.day) { return day }
+        return Day(year: year, month: 3, day: 1)
+    }
+
     /// `YYYY-MM-DD`.
     public var description: String {
         let c = components

@@ -9,6 +9,8 @@ public struct Questionnaire: Sendable {
     /// The canonical URL a response's `questionnaire` field must name.
     public let url: String
     public let version: String
+    /// The CodeSystem every option code belongs to (the `system` of the options), if they name one.
+    public let codeSystem: String?
     public let title: LocalizedText
     /// Top-level items (the groups), in order.
     public let items: [Item]
@@ -50,6 +52,7 @@ public struct Questionnaire: Sendable {
         walk(items, parent: nil)
         self.allItems = all
         self.plan = plan
+        self.codeSystem = all.lazy.flatMap(\.options).compactMap(\.system).first
         self.questions = all.filter(\.type.takesAnswers)
         var index: [String: Int] = [:]
         for (position, item) in all.enumerated() where index[item.linkId] == nil { index[item.linkId] = position }
@@ -65,8 +68,34 @@ public struct Questionnaire: Sendable {
 
     /// Whether a response's `questionnaire` canonical (optionally `|version`) names this questionnaire.
     public func accepts(canonical: String) -> Bool {
-        let base = canonical.split(separator: "|", maxSplits: 1).first.map(String.init) ?? canonical
-        return base == url
+        canonicalProblem(canonical) == nil
+    }
+
+    /// Major versions of this questionnaire whose responses this program reads: every one up to its own,
+    /// since versions only add questions and options (a v1 response reads with the v2 questions unanswered).
+    public var readableMajorVersions: ClosedRange<Int> { 1...max(1, Self.major(version) ?? 1) }
+
+    /// Why a response's `questionnaire` canonical is not one this program can read, or nil when it is.
+    public func canonicalProblem(_ canonical: String) -> String? {
+        let parts = canonical.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+        let base = String(parts[0])
+        guard base == url else {
+            return "names the questionnaire \"\(base)\", but this program screens with \(url)"
+        }
+        guard parts.count == 2 else { return nil }
+        let named = String(parts[1])
+        guard let major = Self.major(named), readableMajorVersions.contains(major) else {
+            return "names version \"\(named)\" of \(url); this program holds versions \(readableMajorVersions.map { "\($0).x" }.joined(separator: " and "))"
+        }
+        return nil
+    }
+
+    /// The major number of a semantic version (`2` for `2.0.0`), or nil when it is not one.
+    static func major(_ version: String) -> Int? {
+        let pieces = version.split(separator: ".", omittingEmptySubsequences: false)
+        guard !pieces.isEmpty, pieces.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let major = Int(pieces[0]) else { return nil }
+        return major
     }
 }
 
@@ -129,12 +158,14 @@ extension Questionnaire {
     /// One choice of a `choice` question.
     public struct AnswerOption: Sendable, Hashable {
         public let code: String
+        /// The CodeSystem the code belongs to.
+        public let system: String?
         public let display: LocalizedText
         /// Choosing it clears every other choice (FHIR `questionnaire-optionExclusive`), as "none" does.
         public let exclusive: Bool
 
-        public init(code: String, display: LocalizedText, exclusive: Bool = false) {
-            self.code = code; self.display = display; self.exclusive = exclusive
+        public init(code: String, system: String? = nil, display: LocalizedText, exclusive: Bool = false) {
+            self.code = code; self.system = system; self.display = display; self.exclusive = exclusive
         }
     }
 
@@ -280,7 +311,8 @@ struct QuestionnaireReader {
             let exclusive = (option["extension"]?.array ?? []).contains {
                 $0["url"]?.string == Self.exclusiveURL && $0["valueBoolean"]?.bool == true
             }
-            options.append(.init(code: code, display: localized(coding, key: "display"), exclusive: exclusive))
+            options.append(.init(code: code, system: coding["system"]?.string, display: localized(coding, key: "display"),
+                                 exclusive: exclusive))
         }
         var conditions: [Questionnaire.EnableWhen] = []
         for (i, condition) in (object["enableWhen"]?.array ?? []).enumerated() {

@@ -32,6 +32,12 @@ public enum QuestionnaireCheck {
             }
             var codes: Set<String> = []
             for option in item.options {
+                // Standard tools match codings by system and code: an option without our system never matches.
+                if option.system == nil {
+                    add("\(at) option \(option.code)", "no system: every option code needs the questionnaire's CodeSystem URL")
+                } else if let system = questionnaire.codeSystem, option.system != system {
+                    add("\(at) option \(option.code)", "system \"\(option.system!)\" differs from \"\(system)\"; all option codes belong to one CodeSystem")
+                }
                 if !codes.insert(option.code).inserted {
                     add("\(at) option \(option.code)", "option code \"\(option.code)\" appears more than once")
                 }

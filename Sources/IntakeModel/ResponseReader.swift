@@ -5,7 +5,7 @@ public struct InvalidResponse: Error, CustomStringConvertible, Sendable, Equatab
     /// What kind of mistake, so callers and tests can tell them apart.
     public enum Kind: String, Sendable {
         case malformedJSON, notAResponse, wrongQuestionnaire, unknownLinkId, duplicateAnswer
-        case tooManyAnswers, wrongType, unknownOption, badDate, futureDate
+        case tooManyAnswers, wrongType, unknownOption, foreignSystem, badDate, futureDate, ageOutOfRange
     }
     public let kind: Kind
     /// File name, if the response came from one.
@@ -92,10 +92,14 @@ public struct ResponseReader: Sendable {
                 throw fail(.notAResponse, "must be \"QuestionnaireResponse\", found \(root["resourceType"]?.brief ?? "nothing")")
             }
             if let canonical = root["questionnaire"] {
-                guard let text = canonical.string, questionnaire.accepts(canonical: text) else {
-                    trail = [.key("questionnaire")]
-                    throw fail(.wrongQuestionnaire, "names \(canonical.brief), but this program screens with \(questionnaire.url)")
+                trail = [.key("questionnaire")]
+                guard let text = canonical.string else {
+                    throw fail(.wrongQuestionnaire, "must be the questionnaire's canonical URL as text, found \(canonical.brief)")
                 }
+                if let problem = questionnaire.canonicalProblem(text) {
+                    throw fail(.wrongQuestionnaire, PatientText.clean(problem))
+                }
+                trail = []
             }
             try readItems(root["item"])
         }
@@ -176,6 +180,10 @@ public struct ResponseReader: Sendable {
                 guard let code = raw["code"]?.string else {
                     throw fail(.wrongType, "valueCoding must be an object with a code")
                 }
+                // A coding with no system is read as ours (version 1 wrote none); any other system is not ours.
+                if let system = raw["system"], system.string != questionnaire.codeSystem {
+                    throw fail(.foreignSystem, "the coding's system \(system.brief) is not \(questionnaire.codeSystem ?? "this questionnaire's CodeSystem"); \"\(item.linkId)\" takes its codes from that CodeSystem")
+                }
                 guard item.option(code) != nil else {
                     throw fail(.unknownOption, "\"\(PatientText.clean(code))\" is not an option of \"\(item.linkId)\"; use one of: \(item.options.map(\.code).joined(separator: ", "))")
                 }
@@ -195,6 +203,9 @@ public struct ResponseReader: Sendable {
                 }
                 guard date.earliestDay <= asOf else {
                     throw fail(.futureDate, "\"\(text)\" is after the visit date \(asOf)")
+                }
+                if let range = item.ageRange, let born = date.exactDay, !range.contains(born.age(on: asOf)) {
+                    throw fail(.ageOutOfRange, "\"\(text)\" gives an age of \(born.age(on: asOf)) on the visit date \(asOf); \"\(item.linkId)\" allows ages \(range.lowerBound) to \(range.upperBound)")
                 }
                 return .date(date)
             case .group, .display:

@@ -25,7 +25,7 @@ extension Questionnaire {
                     return nested.isEmpty ? nil : .object(["linkId": .string(item.linkId), "item": .array(nested)])
                 }
                 guard item.type.takesAnswers, answers.isAnswered(item.linkId) else { return nil }
-                return .object(["linkId": .string(item.linkId), "answer": .array(answers[item.linkId].map(\.json))])
+                return .object(["linkId": .string(item.linkId), "answer": .array(answers[item.linkId].map { answerJSON($0, of: item) })])
             }
         }
         var object: [String: JSONValue] = [
@@ -38,6 +38,17 @@ extension Questionnaire {
         if let authored { object["authored"] = .string(authored) }
         if let language { object["language"] = .string(language.rawValue) }
         return .object(object)
+    }
+
+    /// The FHIR `answer` element for a value of `item`: a coding carries the option's system and English display,
+    /// which standard tools (validators, form fillers) compare and show.
+    public func answerJSON(_ value: AnswerValue, of item: Item) -> JSONValue {
+        guard case .coding(let code) = value else { return value.json }
+        var coding: [String: JSONValue] = ["code": .string(code)]
+        let option = item.option(code)
+        if let system = option?.system ?? codeSystem { coding["system"] = .string(system) }
+        if let display = option?.display.values[.en] { coding["display"] = .string(display) }
+        return .object(["valueCoding": .object(coding)])
     }
 
     /// A flat response holding `stored` answers (linkId → JSON answer array), as autosave keeps them.

@@ -9,6 +9,14 @@ public struct Finding: Sendable, Hashable {
     public let source: String
     /// The questions whose answers made the rule fire (unanswered ones for GEN-INCOMPLETE).
     public let linkIds: [String]
+    /// For GEN-INCOMPLETE only: the enabled required questions left unanswered, in questionnaire order.
+    public let missing: [String]?
+
+    public init(rule: String, verdict: Verdict, until: Day?, reason: LocalizedText, source: String,
+                linkIds: [String], missing: [String]? = nil) {
+        self.rule = rule; self.verdict = verdict; self.until = until; self.reason = reason
+        self.source = source; self.linkIds = linkIds; self.missing = missing
+    }
 }
 
 /// The screening result for one procedure.

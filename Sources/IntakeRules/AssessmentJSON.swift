@@ -9,6 +9,13 @@ public struct AssessmentJSON: Codable, Sendable, Equatable {
         public let until: String?
         public let reason: String
         public let source: String
+        /// GEN-INCOMPLETE's unanswered questions; absent on every other finding.
+        public let missing: [String]?
+
+        public init(rule: String, verdict: String, until: String?, reason: String, source: String, missing: [String]? = nil) {
+            self.rule = rule; self.verdict = verdict; self.until = until
+            self.reason = reason; self.source = source; self.missing = missing
+        }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -17,6 +24,7 @@ public struct AssessmentJSON: Codable, Sendable, Equatable {
             try c.encode(until, forKey: .until)  // explicit null: the key is always there
             try c.encode(reason, forKey: .reason)
             try c.encode(source, forKey: .source)
+            try c.encodeIfPresent(missing, forKey: .missing)
         }
     }
     public struct ProcedureJSON: Codable, Sendable, Equatable {
@@ -43,7 +51,7 @@ public struct AssessmentJSON: Codable, Sendable, Equatable {
                 procedure: p.procedure.rawValue, verdict: p.verdict.rawValue, until: p.until?.description,
                 findings: p.findings.map {
                     FindingJSON(rule: $0.rule, verdict: $0.verdict.rawValue, until: $0.until?.description,
-                                reason: $0.reason(language), source: $0.source)
+                                reason: $0.reason(language), source: $0.source, missing: $0.missing)
                 })
         }
     }
@@ -71,6 +79,9 @@ extension Assessment {
                 if let until = f.until { line += " until \(until)" }
                 line += "): \(f.reason(language)) (\(Phrase.source(language, f.source)))"
                 lines.append(line)
+                if let missing = f.missing, !missing.isEmpty {
+                    lines.append("    " + Phrase.notAnsweredList(language, missing.joined(separator: ", ")))
+                }
             }
         }
         return lines.joined(separator: "\n")

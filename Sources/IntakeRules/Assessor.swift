@@ -21,9 +21,10 @@ public struct Assessor: Sendable {
         )
         let fired = rules.enumerated().compactMap { index, rule -> (Int, Rule, Finding)? in
             guard context.holds(rule.when) else { return nil }
-            let until = rule.wait.flatMap { context.intervalDay($0.linkId)?.adding(days: $0.days) }
+            let until = rule.wait.flatMap(context.until)
+            let missing: [String]? = if case .incomplete = rule.when { context.missing } else { nil }
             return (index, rule, Finding(rule: rule.id, verdict: rule.verdict, until: until, reason: rule.reason, source: rule.source,
-                                          linkIds: context.triggers(rule.when)))
+                                          linkIds: context.triggers(rule.when), missing: missing))
         }
         let procedures = Self.assessedProcedures(context.answers).map { procedure -> ProcedureAssessment in
             let findings = fired
@@ -81,6 +82,14 @@ public struct Assessor: Sendable {
             case .any(let conditions): return conditions.flatMap(triggers)
             case .all(let conditions): return holds(condition) ? conditions.flatMap(triggers) : []
             case .not: return []
+            }
+        }
+
+        /// The first day a dated deferral no longer applies.
+        func until(_ wait: Wait) -> Day? {
+            switch wait {
+            case .days(let days, let linkId): return intervalDay(linkId)?.adding(days: days)
+            case .birthday(let years, let linkId): return answers.date(linkId)?.exactDay?.birthday(turning: years)
             }
         }
 

@@ -58,11 +58,13 @@ public indirect enum Condition: Sendable {
     public static func includes(_ linkId: String, _ code: String) -> Condition { .includesAny(linkId, [code]) }
 }
 
-/// A deferral's end date: `days` after the date answered to `linkId`.
-public struct Wait: Sendable {
-    public let linkId: String
-    public let days: Int
-    public static func days(_ days: Int, after linkId: String) -> Wait { Wait(linkId: linkId, days: days) }
+/// How a dated deferral's `until` is worked out from a date answer.
+public enum Wait: Sendable {
+    /// `days` after the date answered to `linkId` (a partial date at its latest day, never after the visit).
+    case days(Int, after: String)
+    /// The birthday on which the person born on the date answered to `linkId` turns `years`
+    /// (29 February births: 1 March in a year without one).
+    case birthday(Int, of: String)
 }
 
 /// One screening rule: when it fires, what it says and why.

@@ -31,7 +31,7 @@ struct CaseTests {
     }
 
     @Test func bundledCasesAreThere() {
-        #expect(Fixtures.caseNames(in: Fixtures.bundledCases).count >= 12)
+        #expect(Fixtures.caseNames(in: Fixtures.bundledCases).count >= 23)
     }
 
     /// Runs whatever `../shared/cases` holds now, so a new case there is picked up without a copy.
