@@ -94,7 +94,7 @@ let package = Package(
             dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"],
             exclude: ["__Snapshots__"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["intake", "IntakeStorage"]),
+        .testTarget(name: "CLITests", dependencies: ["intake", "IntakeModel", "IntakeStorage"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),

@@ -199,6 +199,11 @@ extension Questionnaire {
         Bundle.module.url(forResource: "questionnaire", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
     }
 
+    /// The bundled FHIR `CodeSystem` of every option code, for `intake questionnaire` and export.
+    public static func bundledCodeSystemJSON() -> Data? {
+        Bundle.module.url(forResource: "codesystem", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
+    }
+
     /// Reads and checks a questionnaire file.
     public static func load(contentsOf url: URL) throws(QuestionnaireError) -> Questionnaire {
         let data: Data

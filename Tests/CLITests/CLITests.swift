@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IntakeModel
 
 /// Runs the built `intake` binary, as staff and scripts do.
 enum CLI {
@@ -62,7 +63,8 @@ struct AssessCommandTests {
         #expect(finding["verdict"] as? String == "defer")
         #expect(finding["until"] as? String == "2026-11-26")
         #expect((finding["reason"] as? String)?.isEmpty == false)
-        #expect(finding["source"] as? String == "[S1]")
+        #expect(finding["source"] as? String == "[S1], [L] PRAC (convention)")
+        #expect(finding["missing"] == nil, "missing is only on GEN-INCOMPLETE")
     }
 
     @Test func eligibleProceduresCarryANullUntil() throws {
@@ -83,6 +85,29 @@ struct AssessCommandTests {
         let result = try CLI.run(["assess", CLI.cases.appendingPathComponent("10-incomplete.json").path, "--as-of", "2026-11-22"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("GEN-INCOMPLETE"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let procedures = try #require(json["procedures"] as? [[String: Any]])
+        for procedure in procedures {
+            let findings = try #require(procedure["findings"] as? [[String: Any]])
+            let incomplete = try #require(findings.first { $0["rule"] as? String == "GEN-INCOMPLETE" })
+            let missing = try #require(incomplete["missing"] as? [String])
+            #expect(!missing.isEmpty)
+            // In questionnaire order, and every one a linkId of the bundled questionnaire.
+            let q = try Questionnaire.bundled()
+            #expect(missing == missing.sorted { q.position(of: $0)! < q.position(of: $1)! })
+        }
+    }
+
+    @Test func aVersionOneResponseIsAssessedWithTheNewQuestionsUnanswered() throws {
+        let result = try CLI.run(["assess", CLI.cases.appendingPathComponent("23-v1-clear-candidate.json").path, "--as-of", "2026-11-22"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let procedures = try #require(json["procedures"] as? [[String: Any]])
+        let findings = try #require(procedures.first?["findings"] as? [[String: Any]])
+        let missing = try #require(findings.first?["missing"] as? [String])
+        #expect(missing.contains("treatment-area"))
+        #expect(missing.contains("cardiovascular"))
+        #expect(!missing.contains("photo-consent"), "optional")
     }
 
     static let invalid: [(String, String, [String])] = [
@@ -94,6 +119,17 @@ struct AssessCommandTests {
         ("future date", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"patient-dob","answer":[{"valueDate":"2027-01-01"}]}]}"#, ["2027-01-01", "after the visit date"]),
         ("other questionnaire", #"{"resourceType":"QuestionnaireResponse","questionnaire":"http://example.org/Questionnaire/phq9","item":[]}"#, ["phq9"]),
         ("not a response", #"[1, 2, 3]"#, ["QuestionnaireResponse"]),
+        // Version 2's list (spec §3), each through the real binary.
+        ("item not an array of objects", #"{"resourceType":"QuestionnaireResponse","item":["acne-active"]}"#, ["item[0]", "object"]),
+        ("answer not an array", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"vitiligo","answer":true}]}"#, ["vitiligo", "array"]),
+        ("answer not an object", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"vitiligo","answer":[true]}]}"#, ["vitiligo", "answer[0]"]),
+        ("several answers", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"skin-type","answer":[{"valueCoding":{"code":"I"}},{"valueCoding":{"code":"II"}}]}]}"#, ["skin-type", "one answer"]),
+        ("question twice", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"vitiligo","answer":[{"valueBoolean":true}]},{"linkId":"vitiligo","answer":[{"valueBoolean":false}]}]}"#, ["vitiligo", "more than once"]),
+        ("foreign coding system", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"skin-type","answer":[{"valueCoding":{"system":"http://loinc.org","code":"I"}}]}]}"#, ["skin-type", "http://loinc.org"]),
+        ("unknown version", #"{"resourceType":"QuestionnaireResponse","questionnaire":"https://intake.example/fhir/Questionnaire/intake-screening|3.0.0","item":[]}"#, ["questionnaire", "3.0.0"]),
+        ("year 0000", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"filler-date","answer":[{"valueDate":"0000"}]}]}"#, ["filler-date", "0000"]),
+        ("age over 120", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"patient-dob","answer":[{"valueDate":"1905-11-22"}]}]}"#, ["patient-dob", "121"]),
+        ("partial date of birth", #"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"patient-dob","answer":[{"valueDate":"1990-04"}]}]}"#, ["patient-dob", "full date"]),
     ]
 
     @Test(arguments: invalid.map(\.0))

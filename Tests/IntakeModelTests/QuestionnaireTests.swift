@@ -12,13 +12,14 @@ struct QuestionnaireTests {
         ("patient-dob", "date", true, nil, nil),
         ("patient-phone", "string", false, nil, nil),
         ("procedures", "choice", true, ["microneedling", "micro-botox", "unsure"], nil),
-        ("goals", "choice", false, ["oily-skin", "large-pores", "redness", "fine-lines", "deep-lines", "acne-scars", "texture", "pigmentation", "hair-loss"], nil),
+        ("treatment-area", "choice", true, ["face", "neck", "scalp", "body"], nil),
+        ("goals", "choice", false, ["oily-skin", "large-pores", "redness", "fine-lines", "deep-lines", "acne-scars", "texture", "pigmentation", "hair-loss", "stretch-marks"], nil),
         ("skin-type", "choice", true, ["I", "II", "III", "IV", "V", "VI", "unsure"], nil),
         ("skin-oiliness", "choice", false, ["dry", "normal", "combination", "oily"], nil),
         ("acne-active", "boolean", true, nil, nil), ("herpes-active", "boolean", true, nil, nil),
         ("herpes-history", "boolean", true, nil, nil), ("skin-infection", "boolean", true, nil, nil),
-        ("eczema", "choice", true, ["none", "history", "active"], nil),
-        ("psoriasis", "choice", true, ["none", "history", "active"], nil),
+        ("eczema", "choice", true, ["none", "history", "active-elsewhere", "active"], nil),
+        ("psoriasis", "choice", true, ["none", "history", "active-elsewhere", "active"], nil),
         ("rosacea", "choice", true, ["none", "history", "active"], nil),
         ("vitiligo", "boolean", true, nil, nil), ("keloid-tendency", "boolean", true, nil, nil),
         ("skin-cancer", "boolean", true, nil, nil), ("sunburn-recent", "boolean", true, nil, nil),
@@ -27,24 +28,33 @@ struct QuestionnaireTests {
         ("immunosuppressed", "boolean", true, nil, nil),
         ("botox-history", "choice", true, ["never", "yes"], nil),
         ("botox-date", "date", true, nil, "botox-history=yes"),
+        ("botox-reaction", "choice", true, ["none", "side-effect", "allergic"], "botox-history=yes"),
         ("filler-history", "choice", true, ["never", "yes"], nil),
         ("filler-date", "date", true, nil, "filler-history=yes"),
         ("isotretinoin", "choice", true, ["never", "current", "past"], nil),
         ("isotretinoin-end-date", "date", true, nil, "isotretinoin=past"),
+        ("topical-retinoid", "boolean", true, nil, nil),
+        ("resurfacing", "boolean", true, nil, nil),
+        ("resurfacing-date", "date", true, nil, "resurfacing=true"),
+        ("facial-surgery", "boolean", true, nil, nil),
         ("gold-threads", "boolean", true, nil, nil),
         ("pregnant", "choice", true, ["no", "yes", "possibly", "not-applicable"], nil),
         ("breastfeeding", "boolean", true, nil, nil), ("bleeding-disorder", "boolean", true, nil, nil),
         ("anticoagulants", "boolean", true, nil, nil),
         ("diabetes", "choice", true, ["none", "controlled", "uncontrolled"], nil),
+        ("cardiovascular", "boolean", true, nil, nil),
         ("neuromuscular", "boolean", true, nil, nil), ("swallowing-breathing", "boolean", true, nil, nil),
         ("aminoglycosides", "boolean", true, nil, nil),
-        ("allergies", "choice", true, ["botulinum-toxin", "albumin", "metal", "local-anaesthetic", "none"], nil),
+        ("medicines", "string", false, nil, nil),
+        ("allergies", "choice", true, ["botulinum-toxin", "albumin", "cows-milk-protein", "metal", "nickel", "local-anaesthetic", "other", "none"], nil),
+        ("allergies-other", "string", true, nil, "allergies=other"),
+        ("photo-consent", "boolean", false, nil, nil),
         ("attest", "boolean", true, nil, nil),
     ]
 
     @Test func everyQuestionOfTheSpecIsThereInOrder() {
         #expect(q.questions.map(\.linkId) == Self.dictionary.map(\.0))
-        #expect(q.items.map(\.linkId) == ["patient", "skin", "conditions", "treatments", "health", "consent"])
+        #expect(q.items.map(\.linkId) == ["patient", "skin", "conditions", "treatments", "health", "off-label-notice", "consent"])
         for (linkId, type, required, options, enabledWhen) in Self.dictionary {
             guard let item = q.item(linkId) else { Issue.record("missing \(linkId)"); continue }
             #expect(item.type.rawValue == type, "\(linkId) type")
@@ -52,6 +62,7 @@ struct QuestionnaireTests {
             #expect(item.options.map(\.code) == (options ?? []), "\(linkId) options")
             let condition = item.enableWhen.first.map { c -> String in
                 if case .coding(let code) = c.answer { return "\(c.question)=\(code)" }
+                if case .boolean(let b) = c.answer { return "\(c.question)=\(b)" }
                 return "?"
             }
             #expect(condition == enabledWhen, "\(linkId) enableWhen")
@@ -61,6 +72,62 @@ struct QuestionnaireTests {
         #expect(q.item("botox-date")?.allowsPartialDate == true && q.item("patient-dob")?.allowsPartialDate == false)
         #expect(q.item("attest")?.mustBeTrue == true)
         #expect(q.item("patient-name")?.maxLength == 120)
+    }
+
+    @Test func theOffLabelNoticeIsADisplayShownForMicroBotoxOrUnsure() throws {
+        let notice = try #require(q.item("off-label-notice"))
+        #expect(notice.type == .display)
+        #expect(notice.text.missingLanguages.isEmpty)
+        #expect(notice.text(.en).contains("off-label"))
+        #expect(notice.enableBehaviorAny)
+        func shown(_ codes: String...) -> Bool {
+            q.enablement(for: Answers(["procedures": codes.map { .coding($0) }])).isEnabled("off-label-notice")
+        }
+        #expect(shown("micro-botox"))
+        #expect(shown("microneedling", "unsure"))
+        #expect(!shown("microneedling"))
+        #expect(!q.questions.contains { $0.linkId == "off-label-notice" }, "a display item takes no answer")
+    }
+
+    @Test func theCanonicalURLsAndEveryCodingCarryOurSystem() throws {
+        #expect(q.url == "https://intake.example/fhir/Questionnaire/intake-screening")
+        #expect(q.version == "2.0.0")
+        #expect(q.codeSystem == "https://intake.example/fhir/CodeSystem/intake-screening")
+        #expect(q.allItems.flatMap(\.options).allSatisfy { $0.system == q.codeSystem })
+        // enableWhen codings carry the system in the file, so standard renderers (LHC-Forms) match them.
+        let json = try #require(try JSONSerialization.jsonObject(with: Questionnaire.bundledJSON()!) as? [String: Any])
+        func conditions(_ items: [[String: Any]]) -> [[String: Any]] {
+            items.flatMap { ($0["enableWhen"] as? [[String: Any]] ?? []) + conditions($0["item"] as? [[String: Any]] ?? []) }
+        }
+        let codings = conditions(json["item"] as! [[String: Any]]).compactMap { $0["answerCoding"] as? [String: Any] }
+        #expect(codings.count >= 6)
+        #expect(codings.allSatisfy { $0["system"] as? String == q.codeSystem })
+    }
+
+    @Test func theBundledCodeSystemHoldsEveryOptionCode() throws {
+        let data = try #require(Questionnaire.bundledCodeSystemJSON())
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["resourceType"] as? String == "CodeSystem")
+        #expect(json["url"] as? String == q.codeSystem)
+        #expect(json["version"] as? String == q.version)
+        let codes = Set((json["concept"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        let used = Set(q.allItems.flatMap(\.options).map(\.code))
+        #expect(codes == used)
+        #expect(json["count"] as? Int == codes.count)
+    }
+
+    @Test func responsesAreWrittenInQuestionnaireOrderWithSystemAndVersion() throws {
+        let answers = Answers(["allergies": [.coding("other"), .coding("nickel")], "allergies-other": [.string("latex")],
+                               "acne-active": [.boolean(false)], "patient-name": [.string("Ann")]])
+        let response = q.response(for: answers, id: "ABC")
+        #expect(response["questionnaire"]?.string == "https://intake.example/fhir/Questionnaire/intake-screening|2.0.0")
+        let text = response.serialized()
+        let order = ["patient-name", "acne-active", "\"allergies\"", "allergies-other"].map { text.range(of: $0)!.lowerBound }
+        #expect(order == order.sorted())
+        #expect(text.contains(#""system":"https://intake.example/fhir/CodeSystem/intake-screening""#))
+        // And it reads back as the same answers.
+        let back = try ResponseReader(questionnaire: q, asOf: Day(iso: "2026-11-22")!).read(response).answers
+        #expect(back == answers)
     }
 
     @Test func bundledQuestionnairePassesItsOwnCheck() {

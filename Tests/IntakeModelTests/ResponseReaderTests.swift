@@ -38,6 +38,26 @@ struct ResponseReaderTests {
         (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"botox-date","answer":[{"valueDate":"2026-12"}]}]}"#, .futureDate, "2026-12"),
         (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"acne-active","answer":[{"valueBoolean":true}]},{"linkId":"acne-active","answer":[{"valueBoolean":false}]}]}"#, .duplicateAnswer, "more than once"),
         (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"eczema","answer":[{"valueCoding":{"code":"none"}},{"valueCoding":{"code":"active"}}]}]}"#, .tooManyAnswers, "one answer"),
+        // Version 2 (spec §3): the rest of the list.
+        ("[1,2]", .notAResponse, "JSON object"),
+        (#""QuestionnaireResponse""#, .notAResponse, "JSON object"),
+        (#"{"resourceType":"QuestionnaireResponse","item":{"linkId":"acne-active"}}"#, .notAResponse, "array"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[7]}"#, .notAResponse, "item[0]"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"acne-active","answer":{"valueBoolean":true}}]}"#, .notAResponse, "array of answers"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"acne-active","answer":[true]}]}"#, .notAResponse, "answer[0]"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"eczema","answer":[{"valueCoding":{"system":"http://snomed.info/sct","code":"none"}}]}]}"#, .foreignSystem, "http://snomed.info/sct"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"eczema","answer":[{"valueCoding":{"system":"https://intake.example/fhir/CodeSystem/intake-options","code":"none"}}]}]}"#, .foreignSystem, "eczema"),
+        (#"{"resourceType":"QuestionnaireResponse","questionnaire":"https://intake.example/fhir/Questionnaire/intake-screening|3.0.0","item":[]}"#, .wrongQuestionnaire, "3.0.0"),
+        (#"{"resourceType":"QuestionnaireResponse","questionnaire":"https://intake.example/fhir/Questionnaire/intake-screening|latest","item":[]}"#, .wrongQuestionnaire, "latest"),
+        (#"{"resourceType":"QuestionnaireResponse","questionnaire":"https://intake.example/fhir/Questionnaire/other|2.0.0","item":[]}"#, .wrongQuestionnaire, "other"),
+        (#"{"resourceType":"QuestionnaireResponse","questionnaire":42,"item":[]}"#, .wrongQuestionnaire, "42"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"patient-dob","answer":[{"valueDate":"1905-11-21"}]}]}"#, .ageOutOfRange, "age of 121"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"patient-dob","answer":[{"valueDate":"2026-11-23"}]}]}"#, .futureDate, "after the visit"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"patient-dob","answer":[{"valueDate":"0000-01-01"}]}]}"#, .badDate, "0000-01-01"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"resurfacing-date","answer":[{"valueDate":"2026-13"}]}]}"#, .badDate, "2026-13"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"allergies-other","answer":[{"valueBoolean":true}]}]}"#, .wrongType, "valueString"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"botox-reaction","answer":[{"valueCoding":{"code":"mild"}}]}]}"#, .unknownOption, "mild"),
+        (#"{"resourceType":"QuestionnaireResponse","item":[{"linkId":"off-label-notice","answer":[{"valueBoolean":true}]}]}"#, .wrongType, "display"),
     ])
     func invalidInputIsNamed(_ json: String, _ kind: InvalidResponse.Kind, _ mention: String) {
         let error = failure(json)
@@ -59,5 +79,32 @@ struct ResponseReaderTests {
     @Test func theQuestionnaireCanonicalMayCarryAVersion() throws {
         let answers = try read(response("", extra: #","questionnaire":"https://intake.example/fhir/Questionnaire/intake-screening|1.0.0""#))
         #expect(answers.values.isEmpty)
+    }
+
+    @Test func ageLimitsAreInclusive() throws {
+        // 120 on the visit date is valid; 121 is not (spec §3, kind 7). A DOB on the visit date is age 0.
+        #expect(try read(response(#"{"linkId":"patient-dob","answer":[{"valueDate":"1906-11-22"}]}"#)).date("patient-dob") == PartialDate("1906-11-22"))
+        #expect(try read(response(#"{"linkId":"patient-dob","answer":[{"valueDate":"1905-11-23"}]}"#)).isAnswered("patient-dob"), "120, a day before turning 121")
+        #expect(failure(response(#"{"linkId":"patient-dob","answer":[{"valueDate":"1905-11-22"}]}"#))?.kind == .ageOutOfRange)
+        #expect(try read(response(#"{"linkId":"patient-dob","answer":[{"valueDate":"2026-11-22"}]}"#)).isAnswered("patient-dob"))
+    }
+
+    @Test func codingsWithOurSystemOrNoneAreRead() throws {
+        let ours = try read(response(#"{"linkId":"eczema","answer":[{"valueCoding":{"system":"https://intake.example/fhir/CodeSystem/intake-screening","code":"active-elsewhere"}}]}"#))
+        #expect(ours.codes("eczema") == ["active-elsewhere"])
+        let bare = try read(response(#"{"linkId":"eczema","answer":[{"valueCoding":{"code":"history"}}]}"#))
+        #expect(bare.codes("eczema") == ["history"])
+    }
+
+    @Test(arguments: ["1.0.0", "1.2", "2.0.0", "2.1.3"])
+    func versionsOneAndTwoAreThisQuestionnaire(_ version: String) throws {
+        let answers = try read(response(#"{"linkId":"acne-active","answer":[{"valueBoolean":true}]}"#,
+                                        extra: #","questionnaire":"https://intake.example/fhir/Questionnaire/intake-screening|\#(version)""#))
+        #expect(answers.bool("acne-active") == true)
+    }
+
+    @Test func aDisabledQuestionsForeignCodingIsStillInvalid() {
+        let json = response(#"{"linkId":"botox-history","answer":[{"valueCoding":{"code":"never"}}]},{"linkId":"botox-reaction","answer":[{"valueCoding":{"system":"http://x","code":"none"}}]}"#)
+        #expect(failure(json)?.kind == .foreignSystem)
     }
 }
