@@ -6,6 +6,8 @@ import GRDB
 public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case signIn, signInFailed, signOut, intakeOpened, decision, signature, amendment, print
     case userAdded, userDisabled, passwordChanged
+    /// The kiosk's staff PIN: set, tried (right or wrong), locked after too many wrong tries, and the kiosk closed.
+    case pinSet, pinAccepted, pinRefused, pinLocked, kioskExit
 }
 
 /// One line of the audit log, as stored.
