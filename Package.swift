@@ -37,7 +37,9 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         // Cell grid, widgets, key decoding, themes and terminal backends.
-        .target(name: "TerminalUI", dependencies: ["CNcursesw", "Bidi"]),
+        // Themes/ (the source, at the top of the repository) is bundled through the symlink
+        // Sources/TerminalUI/Themes, so an installed binary finds themes by name.
+        .target(name: "TerminalUI", dependencies: ["CNcursesw", "Bidi"], resources: [.process("Themes")]),
         // SQLite through GRDB: drafts, answers saved as given, submitted intakes, staff secrets.
         .target(
             name: "IntakeStorage",

@@ -226,7 +226,9 @@ public struct Theme: Sendable, Equatable {
     ///
     /// `$INTAKE_THEMES`, `./Themes`, the first `Themes` folder found walking up from
     /// the executable's folder, then the install locations.
-    public static func searchPaths(environment: [String: String], executablePath: String?) -> [String] {
+    /// - Parameter bundledThemes: the program's own bundled theme folder, searched last.
+    public static func searchPaths(environment: [String: String], executablePath: String?,
+                                   bundledThemes: String? = Theme.bundledThemesFolder()) -> [String] {
         var paths: [String] = []
         if let env = environment["INTAKE_THEMES"], !env.isEmpty { paths.append(env) }
         paths.append("./Themes")
@@ -245,7 +247,30 @@ public struct Theme: Sendable, Equatable {
             }
         }
         paths += ["/usr/local/share/intake/themes", "/usr/share/intake/themes"]
+        // Last, the themes built into the program's resource bundle: an installed binary (copied out of
+        // .build with its bundles beside it) finds them by name wherever it is started from.
+        if let bundledThemes, !paths.contains(bundledThemes) { paths.append(bundledThemes) }
         return paths
+    }
+
+    /// The folder of themes bundled with the program (`intake_TerminalUI.resources`) beside the running
+    /// executable (the real file, symlinks resolved), if it is there.
+    ///
+    /// Looked up by hand rather than through `Bundle.module`, which stops the program when the bundle is
+    /// missing: a kiosk without its theme files still runs, on the built-in default.
+    public static func bundledThemesFolder(executable: URL? = Bundle.main.executableURL) -> String? {
+        guard let executable else { return nil }
+        let candidate = executable.resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("intake_TerminalUI.resources")
+        return FileManager.default.fileExists(atPath: candidate.appendingPathComponent("default.theme").path) ? candidate.path : nil
+    }
+
+    /// The names of the themes that can be asked for by name: those in the search paths.
+    public static func availableNames(searchPaths: [String]) -> [String] {
+        Set(searchPaths.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(6)) }
+        }).sorted()
     }
 
     /// Loads `NAME.theme` from the first search path that has it.

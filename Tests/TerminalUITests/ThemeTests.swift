@@ -160,10 +160,36 @@ let themesFolder: String = URL(fileURLWithPath: #filePath)
         defer { try? FileManager.default.removeItem(at: root) }
 
         let paths = Theme.searchPaths(environment: ["INTAKE_THEMES": "/etc/intake-themes"],
-                                      executablePath: bin.appendingPathComponent("intake").path)
+                                      executablePath: bin.appendingPathComponent("intake").path, bundledThemes: nil)
         #expect(paths == ["/etc/intake-themes", "./Themes", root.standardizedFileURL.appendingPathComponent("Themes").path,
                           "/usr/local/share/intake/themes", "/usr/share/intake/themes"])
-        #expect(Theme.searchPaths(environment: [:], executablePath: nil)
-                == ["./Themes", "/usr/local/share/intake/themes", "/usr/share/intake/themes"])
+        #expect(Theme.searchPaths(environment: [:], executablePath: nil, bundledThemes: "/opt/intake/intake_TerminalUI.resources")
+                == ["./Themes", "/usr/local/share/intake/themes", "/usr/share/intake/themes", "/opt/intake/intake_TerminalUI.resources"])
+    }
+
+    /// Installed as a clinic installs it — the binary copied out of .build with its resource bundles beside
+    /// it, started from another folder — every shipped theme is still found by name.
+    @Test func anInstalledCopyFindsEveryThemeByName() throws {
+        let install = FileManager.default.temporaryDirectory.appendingPathComponent("tui-install-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: install) }
+        let bundle = install.appendingPathComponent("intake_TerminalUI.resources")
+        try FileManager.default.createDirectory(at: bundle, withIntermediateDirectories: true)
+        for name in ["default", "high-contrast", "light", "monochrome"] {
+            try FileManager.default.copyItem(atPath: "\(themesFolder)/\(name).theme", toPath: bundle.appendingPathComponent("\(name).theme").path)
+        }
+        let executable = install.appendingPathComponent("intake")
+        try Data().write(to: executable)
+        let folder = try #require(Theme.bundledThemesFolder(executable: executable))
+        #expect(folder == bundle.path)
+        let paths = Theme.searchPaths(environment: [:], executablePath: executable.path, bundledThemes: folder)
+        #expect(Theme.availableNames(searchPaths: [folder]) == ["default", "high-contrast", "light", "monochrome"])
+        for name in ["high-contrast", "light", "monochrome"] {
+            let (theme, warnings) = Theme.resolve(requested: name, environment: [:], hasColors: true, searchPaths: paths)
+            #expect(warnings.isEmpty, "\(name): \(warnings)")
+            #expect(theme != .builtinDefault, "\(name) is not the default")
+        }
+        let (_, bogus) = Theme.resolve(requested: "bogus", environment: [:], hasColors: true, searchPaths: paths)
+        #expect(bogus.first?.contains("bogus.theme: theme not found") == true)
+        #expect(Theme.bundledThemesFolder(executable: install.appendingPathComponent("elsewhere/intake")) == nil)
     }
 }
