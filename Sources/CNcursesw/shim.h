@@ -27,7 +27,6 @@ static inline int intake_cols(void) { return COLS; }
 static inline int intake_colors(void) { return COLORS; }
 static inline int intake_maxy(void) { return getmaxy(stdscr); }
 static inline int intake_maxx(void) { return getmaxx(stdscr); }
-static inline void intake_set_escdelay(int ms) { set_escdelay(ms); }
 
 // Attribute and key macros are not imported by Swift.
 static inline attr_t intake_a_normal(void) { return A_NORMAL; }
@@ -55,8 +54,20 @@ static struct termios *volatile intake_saved_termios = 0;
 static volatile sig_atomic_t intake_have_saved_termios = 0;
 
 // Precomputed so the crash handler only calls async-signal-safe write(2):
-// leave the alternate screen, show the cursor, reset attributes.
-static const char intake_reset_bytes[] = "\x1b[?1049l\x1b[?25h\x1b[0m\r\n";
+// bracketed paste off, leave the alternate screen, show the cursor, reset attributes.
+static const char intake_reset_bytes[] = "\x1b[?2004l\x1b[?1049l\x1b[?25h\x1b[0m\r\n";
+
+// Bracketed paste (CSI ? 2004 h): on while the program has the terminal, off on every way out,
+// or the shell would get pasted text wrapped in ESC [ 200 ~ … ESC [ 201 ~.
+static const char intake_paste_on_bytes[] = "\x1b[?2004h";
+static const char intake_paste_off_bytes[] = "\x1b[?2004l";
+
+/// Turns bracketed paste on (1) or off (0); only write(2), so it is safe in a signal handler.
+static inline void intake_bracketed_paste(int on) {
+    ssize_t ignored = on ? write(STDOUT_FILENO, intake_paste_on_bytes, sizeof intake_paste_on_bytes - 1)
+                         : write(STDOUT_FILENO, intake_paste_off_bytes, sizeof intake_paste_off_bytes - 1);
+    (void)ignored;
+}
 
 static inline void intake_on_termination(int sig) { intake_termination_signal_value = sig; }
 
@@ -91,8 +102,37 @@ static inline void intake_install_signal_handlers(void) {
     sigemptyset(&crash.sa_mask);
     crash.sa_handler = intake_on_crash;
     crash.sa_flags = SA_RESETHAND | SA_NODEFER;
-    int signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE };
+    // SIGQUIT too: it only comes from outside (raw mode makes Ctrl-\ a key) and would leave the terminal raw.
+    int signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGQUIT };
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &crash, NULL);
+}
+
+// ncurses' own handlers for SIGINT (restore the terminal, exit) and SIGTSTP (restore, stop, and on
+// SIGCONT redraw), installed by initscr; ours turns bracketed paste off around them.
+static void (*volatile intake_ncurses_sigint)(int) = 0;
+static void (*volatile intake_ncurses_sigtstp)(int) = 0;
+
+static inline void intake_around_ncurses(int sig) {
+    void (*handler)(int) = sig == SIGTSTP ? intake_ncurses_sigtstp : intake_ncurses_sigint;
+    intake_bracketed_paste(0);
+    if (handler) handler(sig);
+    // Back from a suspend (ncurses has redrawn the screen): paste mode on again.
+    if (sig == SIGTSTP) intake_bracketed_paste(1);
+}
+
+/// Call after initscr: wraps the SIGINT and SIGTSTP handlers ncurses installed, if it did.
+static inline void intake_wrap_ncurses_signal_handlers(void) {
+    int signals[] = { SIGINT, SIGTSTP };
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction current;
+        if (sigaction(signals[i], NULL, &current) != 0) continue;
+        if ((current.sa_flags & SA_SIGINFO) || current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN
+            || current.sa_handler == intake_around_ncurses) continue;
+        if (signals[i] == SIGTSTP) intake_ncurses_sigtstp = current.sa_handler; else intake_ncurses_sigint = current.sa_handler;
+        struct sigaction wrapped = current;
+        wrapped.sa_handler = intake_around_ncurses;
+        sigaction(signals[i], &wrapped, NULL);
+    }
 }
 
 static inline int intake_termination_signal(void) { return (int)intake_termination_signal_value; }

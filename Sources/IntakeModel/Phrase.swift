@@ -47,6 +47,10 @@ public enum Phrase: String, CaseIterable, Sendable {
     case photosNotAgreed = "summary.photosNotAgreed"
     case patientWords = "summary.patientWords"
     case page = "summary.page"
+    /// Patient-typed text followed by the patient's-words mark: "{0} ({1})".
+    case patientQuoted = "summary.quoted"
+    case recordedUnder = "summary.recordedUnder"
+    case olderQuestionnaire = "summary.olderQuestionnaire"
 
     // Kiosk
     case kioskWelcomeTitle = "kiosk.welcome.title"
@@ -88,8 +92,9 @@ public enum Phrase: String, CaseIterable, Sendable {
     case kioskTooSmall = "kiosk.tooSmall"
     case kioskStaffTitle = "kiosk.staff.title"
     case kioskStaffPrompt = "kiosk.staff.prompt"
-    case kioskStaffWrong = "kiosk.staff.wrong"
     case kioskStaffNoPIN = "kiosk.staff.noPIN"
+    case kioskStaffWait = "kiosk.staff.wait"
+    case kioskStaffLocked = "kiosk.staff.locked"
     case kioskNoExit = "kiosk.noExit"
     case kioskSaveFailed = "kiosk.saveFailed"
     case kioskResumed = "kiosk.resumed"

@@ -38,9 +38,10 @@ struct AnswerEditor: Equatable {
         case .date:
             var text = ""
             if case .date(let d)? = current.first { text = d.description }
-            // An event date (last injection) is most often recent: start from today's date to edit.
-            else if item.allowsPartialDate { text = today.description }
-            control = .text(TextField(text: text, maxLength: 10, allowedCharacters: AnswerEditor.dateCharacters))
+            // Empty until the patient types: a pre-filled date is one Enter away from being stored as
+            // theirs. The expected form is a dim placeholder, which is never text.
+            control = .text(TextField(text: text, maxLength: 10, allowedCharacters: AnswerEditor.dateCharacters,
+                                      placeholder: item.allowsPartialDate ? "YYYY-MM-DD / YYYY-MM / YYYY" : "YYYY-MM-DD"))
         case .string, .text, .integer, .group, .display:
             var text = ""
             if case .string(let s)? = current.first { text = s }
@@ -77,7 +78,8 @@ struct AnswerEditor: Equatable {
             control = .choice(list)
             return outcome
         case .text(var field):
-            let outcome = field.handle(key)
+            // Pasted text loses escape sequences and controls to the cleaner every patient text goes through.
+            let outcome = field.handle(key.cleaningPaste(PatientText.clean))
             control = .text(field)
             return outcome
         }

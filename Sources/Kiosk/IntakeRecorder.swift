@@ -33,7 +33,9 @@ final class IntakeRecorder {
         if values.isEmpty {
             try store.removeAnswer(draftID: draft.id, linkId: linkId)
         } else {
-            try store.saveAnswer(draftID: draft.id, linkId: linkId, valueJSON: JSONValue.array(values.map(\.json)).serialized())
+            // Written as in the submitted response: a coding carries its system, as FHIR tools expect.
+            let json = values.map { value in questionnaire.item(linkId).map { questionnaire.answerJSON(value, of: $0) } ?? value.json }
+            try store.saveAnswer(draftID: draft.id, linkId: linkId, valueJSON: JSONValue.array(json).serialized())
         }
     }
 

@@ -19,11 +19,15 @@ public final class KioskApp {
     /// Asked after every wait: true once SIGTERM or SIGHUP arrived.
     let shouldStop: () -> Bool
     let recorder: IntakeRecorder
+    /// With no staff PIN set, whether the staff chord closes the kiosk (`--allow-no-pin`).
+    let allowNoPIN: Bool
     public private(set) var finished = false
 
     public init(questionnaire: Questionnaire, store: IntakeStore, backend: TerminalBackend, symbols: Symbols,
                 bidi: KioskView.BidiHandling = .program, timings: KioskTimings = KioskTimings(), kioskID: String, clock: @escaping () -> Double,
-                today: @escaping () -> Day = { Day.today() }, shouldStop: @escaping () -> Bool = { false }) {
+                today: @escaping () -> Day = { Day.today() }, shouldStop: @escaping () -> Bool = { false },
+                allowNoPIN: Bool = false, staffNotes: [String] = []) {
+        self.allowNoPIN = allowNoPIN
         self.questionnaire = questionnaire
         self.store = store
         self.backend = backend
@@ -35,6 +39,7 @@ public final class KioskApp {
         self.recorder = IntakeRecorder(questionnaire: questionnaire, store: store, kioskID: kioskID, today: today)
         self.state = KioskState(questionnaire: questionnaire, timings: timings, staffPINIsSet: store.hasStaffPIN,
                                 today: today(), now: clock())
+        self.state.staffNotes = staffNotes
     }
 
     /// Picks up this kiosk's draft if it was cut off moments ago (a crash, a kill, a power cut);
@@ -105,7 +110,7 @@ public final class KioskApp {
             case .abandon(let reason):
                 needsResync = false
                 try recorder.abandon(reason: reason)
-            case .verifyPIN(let pin): perform(state.staffPINChecked(try store.verifyStaffPIN(pin)))
+            case .verifyPIN(let pin): perform(state.staffPINChecked(try checkPIN(pin)))
             case .exit: finished = true
             }
         } catch {
@@ -113,6 +118,21 @@ public final class KioskApp {
             // and is written again with the next answer.
             needsResync = true
             state.saveFailed()
+        }
+    }
+
+    /// Asks the database about a PIN typed at the staff prompt; nil means "leave", after auditing the exit.
+    private func checkPIN(_ pin: String) throws -> KioskState.StaffRefusal? {
+        switch try store.checkStaffPIN(pin, kiosk: kioskID) {
+        case .accepted:
+            try store.record(.kioskExit, user: kioskID, detail: "closed by staff PIN")
+            return nil
+        case .notSet:
+            guard allowNoPIN else { return .noPIN }
+            try store.record(.kioskExit, user: kioskID, detail: "closed without a PIN (--allow-no-pin)")
+            return nil
+        case .wrong(let seconds): return .wrong(retryAfter: seconds)
+        case .locked(let until): return .locked(until: ClockText.local(until, "%H:%M"))
         }
     }
 

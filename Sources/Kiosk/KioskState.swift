@@ -16,13 +16,20 @@ public struct KioskTimings: Sendable, Equatable {
 }
 
 extension Questionnaire {
-    /// The questions a patient is asked, in order: `main` before the review page, then the
-    /// must-be-true attestation(s) in `closing`. Disabled questions are left out.
+    /// The screens a patient is shown, in order: `main` before the review page, then the
+    /// must-be-true attestation(s) in `closing`. Disabled items are left out.
+    ///
+    /// `main` holds the questions and, where the questionnaire puts them, the `display` items
+    /// that are screens of their own (a notice to read, such as the off-label notice); help
+    /// lines are not items here, the reader lifts them into their question's help.
     func kioskOrder(for answers: Answers) -> (main: [String], closing: [String]) {
         let enabled = enablement(for: answers)
-        let asked = questions.filter { enabled.isEnabled($0.linkId) }
-        return (asked.filter { !$0.mustBeTrue }.map(\.linkId), asked.filter(\.mustBeTrue).map(\.linkId))
+        let shown = allItems.filter { ($0.type.takesAnswers || $0.type == .display) && enabled.isEnabled($0.linkId) }
+        return (shown.filter { !$0.mustBeTrue }.map(\.linkId), shown.filter(\.mustBeTrue).map(\.linkId))
     }
+
+    /// Whether this item is a notice the kiosk shows as a screen that asks nothing.
+    func isNotice(_ linkId: String) -> Bool { item(linkId)?.type == .display }
 }
 
 /// What the kiosk must do outside its own state: storage and leaving.
@@ -47,6 +54,9 @@ public struct KioskState {
     public enum Screen: Equatable {
         case welcome(ChoiceList)
         case question(String)
+        /// A notice to read (a `display` item): it asks nothing and stores nothing;
+        /// Enter continues and Esc goes back.
+        case notice(String)
         case review(cursor: Int)
         case thanks(code: String, since: Double)
     }
@@ -54,13 +64,27 @@ public struct KioskState {
     public enum Overlay: Equatable {
         /// "Are you still there?", closing the draft at `deadline`.
         case idle(deadline: Double)
-        /// The staff PIN prompt; `hasPIN` false means no PIN is set yet.
-        case staff(TextField, hasPIN: Bool, wrong: Bool)
+        /// The staff PIN prompt, with why the last PIN did not close the kiosk.
+        case staff(TextField, refusal: StaffRefusal?)
+    }
+
+    /// Why a PIN typed at the staff prompt did not close the kiosk.
+    public enum StaffRefusal: Equatable, Sendable {
+        /// Wrong (or too soon after a wrong one): the next PIN is checked after `retryAfter` seconds.
+        case wrong(retryAfter: Int)
+        /// Too many wrong PINs: none is checked until this local time (`14:05`).
+        case locked(until: String)
+        /// No PIN is set and the kiosk was not started with `--allow-no-pin`.
+        case noPIN
     }
 
     public let questionnaire: Questionnaire
     public let timings: KioskTimings
+    /// Whether a staff PIN was set when the kiosk started; without one (`--allow-no-pin`) the
+    /// welcome screen warns staff. The PIN itself is checked in the database every time.
     public let staffPINIsSet: Bool
+    /// Problems staff should see (a theme not found, a settings line ignored), on the welcome screen's staff line.
+    public var staffNotes: [String] = []
     public private(set) var language: Language
     public private(set) var screen: Screen
     public private(set) var overlay: Overlay?
@@ -73,6 +97,13 @@ public struct KioskState {
     public private(set) var notice: Phrase?
     /// Whether the patient came to this question from the review page.
     var returnToReview = false
+    /// The review entry the patient chose to change, where the review page opens again.
+    var reviewAnchor: String?
+    /// The questions and notices there were when the patient left the review page to change an answer:
+    /// any the change brings in (a date to give, words to type, a notice to read) are shown before it comes back.
+    var reviewBaseline: Set<String> = []
+    /// The notices shown to this patient; one not shown yet is shown before the closing questions.
+    var noticesSeen: Set<String> = []
     var hasDraft = false
     /// Whether the patient has moved in or picked from the current list; until then Enter
     /// picks nothing, so pressing Enter repeatedly can't answer questions by itself.
@@ -99,18 +130,21 @@ public struct KioskState {
 
     // MARK: The order of screens
 
-    /// Enabled questions answered before the review page, in questionnaire order.
-    public var mainQuestions: [String] { questionnaire.kioskOrder(for: answers).main }
+    /// Enabled questions and notices shown before the review page, in questionnaire order.
+    public var mainSteps: [String] { questionnaire.kioskOrder(for: answers).main }
+
+    /// Enabled questions answered before the review page, in questionnaire order (no notices).
+    public var mainQuestions: [String] { mainSteps.filter { !questionnaire.isNotice($0) } }
 
     /// The attestation(s), asked after the review page.
     public var closingQuestions: [String] { questionnaire.kioskOrder(for: answers).closing }
 
-    /// Where the patient is, for the progress indicator: (step, total).
+    /// Where the patient is, for the progress indicator: (step, total). A notice counts as a step.
     public var progress: (step: Int, total: Int) {
-        let main = mainQuestions, closing = closingQuestions
+        let main = mainSteps, closing = closingQuestions
         let total = main.count + 1 + closing.count
         switch screen {
-        case .question(let linkId):
+        case .question(let linkId), .notice(let linkId):
             if let i = main.firstIndex(of: linkId) { return (i + 1, total) }
             if let i = closing.firstIndex(of: linkId) { return (main.count + 2 + i, total) }
             return (1, total)
@@ -131,7 +165,7 @@ public struct KioskState {
         if chordStarted {
             chordStarted = false
             if key == .control("q") {
-                overlay = .staff(TextField(maxLength: 32), hasPIN: staffPINIsSet, wrong: false)
+                overlay = .staff(TextField(maxLength: 32), refusal: nil)
                 return []
             }
         }
@@ -141,13 +175,16 @@ public struct KioskState {
         case .idle?:
             overlay = nil  // any key means "I am here"
             return []
-        case .staff(var field, let hasPIN, _)?:
+        case .staff(var field, let refusal)?:
             switch key {
             case .escape: overlay = nil
-            case .enter: return hasPIN ? [.verifyPIN(field.text)] : [.exit]
+            // Always asked of the database: a PIN set while the kiosk runs is the one that counts.
+            case .enter: return [.verifyPIN(field.text)]
             default:
+                // A pasted PIN is not typed: only keys go into the field.
+                if case .paste = key { return [] }
                 _ = field.handle(key)
-                overlay = .staff(field, hasPIN: hasPIN, wrong: false)
+                overlay = .staff(field, refusal: refusal)
             }
             return []
         case nil: break
@@ -168,7 +205,7 @@ public struct KioskState {
                 language = list.cursor == 1 ? .ar : .en
                 hasDraft = true
                 var effects: [KioskEffect] = [.startDraft(language)]
-                effects += open(mainQuestions.first ?? closingQuestions.first)
+                effects += open(mainSteps.first ?? closingQuestions.first)
                 return effects
             }
             _ = list.handle(key)
@@ -178,6 +215,8 @@ public struct KioskState {
             return []
         case .question(let linkId):
             return handleQuestion(linkId, key: key)
+        case .notice(let linkId):
+            return handleNotice(linkId, key: key)
         case .review(let cursor):
             return handleReview(cursor: cursor, key: key)
         case .thanks:
@@ -238,9 +277,10 @@ public struct KioskState {
         if let next { _ = open(next) } else { openReview() }
     }
 
-    public mutating func staffPINChecked(_ ok: Bool) -> [KioskEffect] {
-        if ok { return [.exit] }
-        if case .staff(_, let hasPIN, _)? = overlay { overlay = .staff(TextField(maxLength: 32), hasPIN: hasPIN, wrong: true) }
+    /// The database's answer to a PIN: leave, or say why not and clear the field.
+    public mutating func staffPINChecked(_ refusal: StaffRefusal?) -> [KioskEffect] {
+        guard let refusal else { return [.exit] }
+        if case .staff? = overlay { overlay = .staff(TextField(maxLength: 32), refusal: refusal) }
         return []
     }
 
@@ -248,10 +288,16 @@ public struct KioskState {
 
     private mutating func open(_ linkId: String?) -> [KioskEffect] {
         guard let linkId, let item = questionnaire.item(linkId) else { return [] }
-        screen = .question(linkId)
-        editor = AnswerEditor(item: item, current: answers[linkId], language: language, today: today)
         problem = nil
         touched = false
+        if item.type == .display {
+            screen = .notice(linkId)
+            editor = nil
+            noticesSeen.insert(linkId)
+            return []
+        }
+        screen = .question(linkId)
+        editor = AnswerEditor(item: item, current: answers[linkId], language: language, today: today)
         return []
     }
 
@@ -260,6 +306,23 @@ public struct KioskState {
         editor = nil
         problem = nil
         returnToReview = false
+        reviewAnchor = nil
+        reviewBaseline = []
+    }
+
+    /// Back to the review page, on the entry the patient chose to change (or on Continue).
+    private mutating func backToReview(from linkId: String) {
+        let entries = reviewEntries
+        openReview(cursor: reviewAnchor.flatMap { entries.firstIndex(of: $0) } ?? entries.firstIndex(of: linkId) ?? entries.count)
+    }
+
+    /// A notice takes no answer: Enter moves on, Esc goes back, every other key is ignored.
+    private mutating func handleNotice(_ linkId: String, key: Key) -> [KioskEffect] {
+        switch key {
+        case .escape, .pageUp, .backTab: return goBack(from: linkId)
+        case .enter, .tab: return advance(from: linkId)
+        default: return []
+        }
     }
 
     private mutating func handleQuestion(_ linkId: String, key: Key) -> [KioskEffect] {
@@ -273,21 +336,19 @@ public struct KioskState {
             }
             return effects + goBack(from: linkId)
         case .enter, .tab:
-            if case .choice(let list) = editor.control, list.mode == .single, list.selectedIndices.isEmpty {
-                guard touched || !(questionnaire.item(linkId)?.required ?? false) else {
-                    // The first Enter on an untouched list explains; a second one takes the highlighted answer.
-                    touched = true
-                    problem = .kioskRequired; problemArgument = nil
-                    return []
-                }
-                if touched {
-                    var chosen = list
-                    chosen.select(list.cursor)
-                    editor.control = .choice(chosen)
-                }
+            // A single choice is a radio group: arrows, a number or Space mark an option, and Enter confirms
+            // the mark. Enter never picks by itself, however often it is pressed, so nothing is stored that
+            // the patient did not choose; a required list with nothing marked says so.
+            if case .choice(let list) = editor.control, list.mode == .single, list.selectedIndices.isEmpty,
+               questionnaire.item(linkId)?.required ?? false {
+                touched = true
+                problem = .kioskRequired; problemArgument = nil
+                return []
             }
             self.editor = editor
             return next(from: linkId)
+        case .paste where editor.isChoice:
+            return []  // pasted text is never a pick, whatever digits it holds
         case .character(let c) where c.isNumber && editor.isChoice:
             // Typing an option's number picks it, with Western or Arabic-Indic digits.
             guard case .choice(var list) = editor.control, let n = PartialDate.westernDigits(String(c)).flatMap({ Int($0) }),
@@ -337,29 +398,38 @@ public struct KioskState {
             problem = .kioskMustConfirm; problemArgument = nil
             return []
         }
-        var effects = values == answers[linkId] ? [] : record(linkId, values)
+        let effects = values == answers[linkId] ? [] : record(linkId, values)
         if item.mustBeTrue {
             if let following = closingQuestions.drop(while: { $0 != linkId }).dropFirst().first {
                 return effects + open(following)
             }
             return effects + [.submit(answers, language)]
         }
+        return effects + advance(from: linkId)
+    }
+
+    /// The screen after `linkId` once it is done with: the next question or notice, or the review page.
+    private mutating func advance(from linkId: String) -> [KioskEffect] {
+        let main = mainSteps
         if returnToReview {
-            openReview(cursor: reviewEntries.firstIndex(of: linkId) ?? 0)
-            return effects
+            // A change made from the review page can bring in questions (a date to give, words to type)
+            // or a notice to read: those come first, so the patient is not sent back to a page with gaps.
+            let brought = main.first { !reviewBaseline.contains($0) && (questionnaire.isNotice($0) || !answers.isAnswered($0)) }
+            guard let brought else {
+                backToReview(from: linkId)
+                return []
+            }
+            reviewBaseline.insert(brought)
+            return open(brought)
         }
-        let main = mainQuestions
-        if let i = main.firstIndex(of: linkId), i + 1 < main.count {
-            effects += open(main[i + 1])
-        } else {
-            openReview()
-        }
-        return effects
+        if let i = main.firstIndex(of: linkId), i + 1 < main.count { return open(main[i + 1]) }
+        openReview()
+        return []
     }
 
     private mutating func goBack(from linkId: String) -> [KioskEffect] {
         if returnToReview {
-            openReview(cursor: reviewEntries.firstIndex(of: linkId) ?? 0)
+            backToReview(from: linkId)
             return []
         }
         if closingQuestions.contains(linkId) {
@@ -367,7 +437,7 @@ public struct KioskState {
             openReview(cursor: reviewEntries.count)
             return []
         }
-        let main = mainQuestions
+        let main = mainSteps
         if let i = main.firstIndex(of: linkId), i > 0 { return open(main[i - 1]) }
         return []
     }
@@ -386,7 +456,7 @@ public struct KioskState {
 
     // MARK: Review page
 
-    /// The review page lists every main question; its last entry is Continue.
+    /// The review page lists every main question (not the notices); its last entry is Continue.
     public var reviewEntries: [String] { mainQuestions }
 
     private mutating func handleReview(cursor: Int, key: Key) -> [KioskEffect] {
@@ -399,16 +469,28 @@ public struct KioskState {
         case .pageUp: screen = .review(cursor: max(0, cursor - 5))
         case .pageDown: screen = .review(cursor: min(count - 1, cursor + 5))
         case .escape, .backTab:
-            if let last = mainQuestions.last { return open(last) }
+            if let last = mainSteps.last { return open(last) }
         case .enter:
             if cursor < reviewEntries.count {
-                let effects = open(reviewEntries[cursor])
+                let entry = reviewEntries[cursor]
+                let baseline = Set(mainSteps)
+                let effects = open(entry)
                 returnToReview = true
+                reviewAnchor = entry
+                reviewBaseline = baseline
                 return effects
             }
             if let missing = mainQuestions.first(where: { questionnaire.item($0)?.required == true && !answers.isAnswered($0) }) {
                 let effects = open(missing)
                 problem = .kioskRequired
+                return effects
+            }
+            // A notice not read yet (an answer changed on the way back, or a draft resumed after a restart)
+            // is shown before the confirmation; Enter brings the patient back here, on Continue.
+            if let unseen = mainSteps.first(where: { questionnaire.isNotice($0) && !noticesSeen.contains($0) }) {
+                let effects = open(unseen)
+                returnToReview = true
+                reviewBaseline = Set(mainSteps)
                 return effects
             }
             if let first = closingQuestions.first { return open(first) }
@@ -438,6 +520,9 @@ public struct KioskState {
         problemArgument = nil
         overlay = nil
         returnToReview = false
+        reviewAnchor = nil
+        reviewBaseline = []
+        noticesSeen = []
         hasDraft = false
         language = .en
         screen = .welcome(KioskState.languageList(.en))

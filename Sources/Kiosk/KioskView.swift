@@ -59,8 +59,11 @@ public struct KioskView {
             choose.render(into: &canvas, in: Rect(row: top, column: body.column, rows: 1, columns: body.columns), context: context)
             top += 1
             list.render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns), context: context)
-            if !state.staffPINIsSet && !compact {
-                canvas.write(Phrase.kioskWelcomeNoPIN(lang), row: bottom, in: body, style: .warning, direction: context.direction)
+            // The staff line: what staff must know before they walk away (no PIN, a theme or setting ignored).
+            let notes = (state.staffPINIsSet ? [] : [Phrase.kioskWelcomeNoPIN(lang)]) + state.staffNotes
+            if !notes.isEmpty && !compact {
+                canvas.write(PatientText.clean(notes.joined(separator: " · ")), row: bottom, in: body, style: .warning,
+                             direction: context.direction)
             }
             hints = [("↑↓", Phrase.kioskHintChoose(lang)), ("Enter", Phrase.kioskHintBegin(lang))]
             canvas.cursor = nil
@@ -106,6 +109,24 @@ public struct KioskView {
                 hints = [("Enter", Phrase.kioskHintNext(lang))]
             }
             hints.append(("Esc", Phrase.kioskHintBack(lang)))
+
+        case .notice(let linkId):
+            // A notice to read: no answer, no field; the whole body is its text.
+            guard let item = state.questionnaire.item(linkId) else { break }
+            let (step, total) = state.progress
+            if !compact {
+                let progress = ProgressIndicator(step: step, total: total, label: Phrase.kioskStep(lang, step, total))
+                progress.render(into: &canvas, in: Rect(row: top, column: body.column, rows: 2, columns: body.columns), context: context)
+                top += 3
+            }
+            canvas.write(Phrase.kioskNoticeTitle(lang), row: top, in: body, style: Style(.accent, .bold), direction: context.direction)
+            top += compact ? 1 : 2
+            let text = Paragraph(PatientText.clean(item.text(lang)))
+            // The notice may use the message line too: nothing else is shown there on this screen but a rare notice.
+            let last = state.notice == nil ? bottom + 1 : bottom
+            text.render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, last - top), columns: body.columns), context: context)
+            canvas.cursor = nil
+            hints = [("Enter", Phrase.kioskHintContinue(lang)), ("Esc", Phrase.kioskHintBack(lang))]
 
         case .review(let cursor):
             canvas.write(Phrase.kioskReviewTitle(lang), row: top, in: body, style: Style(.accent, .bold), direction: context.direction)
@@ -182,10 +203,16 @@ public struct KioskView {
                                 buttons: [Phrase.kioskIdleButton(lang)])
             dialog.render(into: &canvas, in: canvas.bounds, context: context)
             canvas.cursor = nil
-        case .staff(let field, let hasPIN, let wrong)?:
-            var message = wrap(hasPIN ? Phrase.kioskStaffPrompt(lang) : Phrase.kioskStaffNoPIN(lang), width: min(48, size.columns - 6))
-            if wrong { message.append(Phrase.kioskStaffWrong(lang)) }
-            if hasPIN { message.append(String(repeating: "*", count: field.text.count)) }
+        case .staff(let field, let refusal)?:
+            let width = min(48, size.columns - 6)
+            var message = wrap(Phrase.kioskStaffPrompt(lang), width: width)
+            switch refusal {
+            case .wrong(let seconds)?: message += wrap(Phrase.kioskStaffWait(lang, seconds), width: width)
+            case .locked(let until)?: message += wrap(Phrase.kioskStaffLocked(lang, until), width: width)
+            case .noPIN?: message += wrap(Phrase.kioskStaffNoPIN(lang), width: width)
+            case nil: break
+            }
+            message.append(String(repeating: "*", count: field.text.count))
             Dialog(title: Phrase.kioskStaffTitle(lang), message: message, buttons: []).render(into: &canvas, in: canvas.bounds, context: context)
             canvas.cursor = nil
         case nil: break

@@ -56,13 +56,25 @@ public struct PlainKiosk {
         do { try recorder.start(language) } catch { say(Phrase.kioskSaveFailed(language)); return true }
 
         var answers = Answers()
-        func main() -> [String] { questionnaire.kioskOrder(for: answers).main }
+        /// Questions and notices, in order.
+        func steps() -> [String] { questionnaire.kioskOrder(for: answers).main }
+        /// The questions alone: their numbers are the ones the review lists.
+        func main() -> [String] { steps().filter { !questionnaire.isNotice($0) } }
         func closing() -> [String] { questionnaire.kioskOrder(for: answers).closing }
+        var noticesShown: Set<String> = []
 
         var index = 0
-        while index < main().count {
-            let linkId = main()[index]
-            switch askQuestion(linkId, number: index + 1, language: language, answers: &answers, recorder: recorder) {
+        while index < steps().count {
+            let linkId = steps()[index]
+            let outcome: Outcome
+            if questionnaire.isNotice(linkId) {
+                outcome = showNotice(linkId, language: language)
+                noticesShown.insert(linkId)
+            } else {
+                let number = (main().firstIndex(of: linkId) ?? index) + 1
+                outcome = askQuestion(linkId, number: number, language: language, answers: &answers, recorder: recorder)
+            }
+            switch outcome {
             case .answered: index += 1
             case .back: index = max(0, index - 1)
             case .ended: return false
@@ -86,6 +98,13 @@ public struct PlainKiosk {
                     if case .ended = askQuestion(missing, number: i + 1, language: language, answers: &answers, recorder: recorder) { return false }
                     continue
                 }
+                // A notice that a changed answer brought in is read before the confirmation.
+                var ended = false
+                for notice in steps() where questionnaire.isNotice(notice) && !noticesShown.contains(notice) {
+                    if case .ended = showNotice(notice, language: language) { ended = true; break }
+                    noticesShown.insert(notice)
+                }
+                if ended { return false }
                 break
             }
             if let n = PlainKiosk.number(line), (1...questions.count).contains(n) {
@@ -117,6 +136,17 @@ public struct PlainKiosk {
     }
 
     enum Outcome { case answered, back, ended }
+
+    /// Prints a notice (a `display` item), then waits for Enter; "b" goes back. It stores nothing.
+    private func showNotice(_ linkId: String, language: Language) -> Outcome {
+        guard let item = questionnaire.item(linkId) else { return .answered }
+        say("")
+        say(Phrase.kioskNoticeTitle(language) + ":")
+        say(item.text(language))
+        say("Enter: " + Phrase.kioskHintRead(language))
+        guard let line = ask() else { return .ended }
+        return line.lowercased() == "b" ? .back : .answered
+    }
 
     /// Asks one question until it gets an acceptable answer (or "b" for back), saving it at once.
     private func askQuestion(_ linkId: String, number: Int, language: Language, answers: inout Answers,

@@ -2,6 +2,7 @@ import Foundation
 import IntakeModel
 import IntakeRules
 import IntakeStorage
+import IntakeSummary
 import TerminalUI
 
 /// Everything the detail and decision screens show of one intake, read once when it is opened.
@@ -13,6 +14,10 @@ public struct IntakeDetail: Equatable, Sendable {
         public var verdict: String?
         public var until: String?
         public var findings: [FindingLine]
+        /// Not fully assessed: a required question was left unanswered (GEN-INCOMPLETE).
+        public var incomplete: Bool = false
+        /// The unanswered questions, as the questionnaire words them.
+        public var missing: [LocalizedText] = []
     }
 
     public struct FindingLine: Equatable, Sendable {
@@ -46,6 +51,11 @@ public struct IntakeDetail: Equatable, Sendable {
     public var problem: String?
     /// The decisions that stand, if signed.
     public var decisions: [Decision]
+    /// The questionnaire the patient answered and the rule set that gave the verdicts.
+    public var questionnaireVersion: String? = nil
+    public var rulesetVersion: String? = nil
+    /// The visit date of verdicts recorded on submission under a rule set other than today's; nil otherwise.
+    public var recordedOn: String? = nil
 
     /// A line of the detail screen.
     public struct Line: Equatable, Sendable {
@@ -54,27 +64,23 @@ public struct IntakeDetail: Equatable, Sendable {
         public var bold: Bool
     }
 
-    /// Reads a stored intake: the answers from its FHIR response, the assessment recomputed for the
-    /// day it was submitted (as the kiosk computed it), and its current decisions.
+    /// Reads a stored intake: the answers from its FHIR response, the verdicts the kiosk recorded on
+    /// submission (or, without a readable record, today's rules for that day), and its current decisions.
     public static func make(_ stored: StoredIntake, questionnaire: Questionnaire, decisions: [Decision]) -> IntakeDetail {
-        let day = stored.submittedAt.map(StationClock.day) ?? Day.today()
+        let day = StoredSummary.visitDay(stored)
         var detail = IntakeDetail(intakeID: stored.id, code: stored.code, patientName: PatientText.clean(stored.patientName ?? ""),
                                   dateOfBirth: stored.patientDOB.map(PatientText.clean), age: nil, procedures: [], groups: [],
-                                  problem: nil, decisions: decisions)
+                                  problem: nil, decisions: decisions,
+                                  questionnaireVersion: stored.questionnaireVersion.map(PatientText.clean),
+                                  rulesetVersion: stored.rulesetVersion.map(PatientText.clean))
         if let dob = stored.patientDOB.flatMap({ Day(iso: $0) }) { detail.age = dob.age(on: day) }
         do {
-            let parsed = try ResponseReader(questionnaire: questionnaire, asOf: day).read(Data((stored.responseJSON ?? "").utf8))
-            let answers = parsed.answers
-            let assessment = Assessor(questionnaire: questionnaire).assess(answers, asOf: day)
-            detail.procedures = assessment.procedures.map { p in
-                ProcedureLine(procedure: p.procedure.rawValue, verdict: p.verdict.rawValue, until: p.until?.description,
-                              findings: p.findings.map {
-                                  FindingLine(rule: $0.rule, verdict: $0.verdict.rawValue, until: $0.until?.description,
-                                              reason: $0.reason, source: $0.source)
-                              })
-            }
+            let answers = try StoredSummary.answers(stored, questionnaire: questionnaire)
+            // Reading the answers succeeded, so there is a screening: recorded, or worked out now.
+            let screening = StoredSummary.screening(stored, answers: answers, questionnaire: questionnaire)!
+            detail.show(screening, questionnaire: questionnaire)
             let enabled = questionnaire.enabledLinkIds(for: answers)
-            let marked = assessment.triggeringLinkIds
+            let marked = screening.triggeringLinkIds
             for group in questionnaire.items {
                 let questions = Self.questions(of: group).filter { enabled.contains($0.linkId) }
                 guard !questions.isEmpty else { continue }
@@ -85,13 +91,33 @@ public struct IntakeDetail: Equatable, Sendable {
                 }))
             }
         } catch {
-            detail.problem = PatientText.clean(error.description)
-            let verdicts = stored.verdicts ?? [:]
-            detail.procedures = (stored.procedures ?? verdicts.keys.sorted()).map {
-                ProcedureLine(procedure: $0, verdict: verdicts[$0], until: nil, findings: [])
+            detail.problem = PatientText.clean("\(error)")
+            if let recorded = StoredSummary.screening(stored, answers: nil, questionnaire: questionnaire) {
+                detail.show(recorded, questionnaire: questionnaire)
+            } else {
+                let verdicts = stored.verdicts ?? [:]
+                detail.procedures = (stored.procedures ?? verdicts.keys.sorted()).map {
+                    ProcedureLine(procedure: $0, verdict: verdicts[$0], until: nil, findings: [])
+                }
             }
         }
         return detail
+    }
+
+    /// Takes the verdicts, versions and unanswered questions of `screening`.
+    mutating func show(_ screening: Summary.Screening, questionnaire: Questionnaire) {
+        procedures = screening.outcomes.map { p in
+            ProcedureLine(procedure: p.procedure.rawValue, verdict: p.verdict.rawValue, until: p.until?.description,
+                          findings: p.findings.map {
+                              FindingLine(rule: $0.rule, verdict: $0.verdict.rawValue, until: $0.until?.description,
+                                          reason: $0.reason, source: $0.source)
+                          },
+                          incomplete: p.isIncomplete,
+                          missing: p.missing.map { questionnaire.item($0)?.text ?? LocalizedText([.en: $0]) })
+        }
+        questionnaireVersion = PatientText.clean(screening.questionnaireVersion)
+        rulesetVersion = PatientText.clean(screening.rulesetVersion)
+        recordedOn = screening.recorded && screening.rulesetVersion != RuleTable.version ? screening.asOf.description : nil
     }
 
     static func questions(of item: Questionnaire.Item) -> [Questionnaire.Item] {
@@ -108,15 +134,28 @@ public struct IntakeDetail: Equatable, Sendable {
         var out: [Line] = []
         out.append(Line(text: Phrase.verdicts(lang), role: .accent, bold: true))
         for p in procedures {
-            var head = "\(StationText.procedureName(p.procedure, lang)): \(StationText.verdictName(p.verdict, lang).uppercased())"
-            if let until = p.until { head += " " + Phrase.until(lang, until) }
-            out.append(Line(text: head, role: StationText.role(p.verdict), bold: true))
+            var verdict = StationText.verdictName(p.verdict, lang).uppercased()
+            if let until = p.until { verdict += " " + Phrase.until(lang, until) }
+            if p.incomplete {
+                verdict = p.verdict == Verdict.review.rawValue ? Phrase.incomplete(lang) : "\(verdict) · \(Phrase.incomplete(lang))"
+            }
+            out.append(Line(text: "\(StationText.procedureName(p.procedure, lang)): \(verdict)", role: StationText.role(p.verdict), bold: true))
+            if p.incomplete, !p.missing.isEmpty {
+                let names = p.missing.map { PatientText.clean($0(lang)) }.joined(separator: lang == .ar ? "؛ " : "; ")
+                out.append(Line(text: "   " + Phrase.notAnsweredList(lang, names), role: .warning, bold: false))
+            }
             if p.findings.isEmpty && problem == nil { out.append(Line(text: "   " + Phrase.noFindings(lang), role: .muted, bold: false)) }
             for f in p.findings {
                 var label = "\(f.rule) \(StationText.verdictName(f.verdict, lang))"
                 if let until = f.until { label += " " + Phrase.until(lang, until) }
                 out.append(Line(text: "  - \(label): \(f.reason(lang)) (\(Phrase.source(lang, f.source)))", role: .text, bold: false))
             }
+        }
+        if let recordedOn, let rulesetVersion {
+            out.append(Line(text: Phrase.recordedUnder(lang, recordedOn, rulesetVersion, RuleTable.version), role: .muted, bold: false))
+        }
+        if let questionnaireVersion, let rulesetVersion {
+            out.append(Line(text: Phrase.versions(lang, questionnaireVersion, rulesetVersion), role: .muted, bold: false))
         }
         if !decisions.isEmpty {
             out.append(Line(text: "", role: .text, bold: false))

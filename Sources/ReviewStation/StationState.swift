@@ -118,6 +118,9 @@ public struct StationState {
     public mutating func handle(_ key: Key, now: Double) -> [StationEffect] {
         lastActivity = now
         if key == .resize { return [] }
+        // A paste is text for the focused field, cleaned like patient text; the choice lists, tab
+        // digits and letter commands below match only typed keys, so a paste never acts as one.
+        let key = key.cleaningPaste(PatientText.clean)
         if key == .function(2) {
             language = language == .en ? .ar : .en
             return []

@@ -21,6 +21,9 @@ public final class MemoryBackend: TerminalBackend {
     public private(set) var timeoutsServed = 0
     public private(set) var isShutDown = false
     private var queue: [Key] = []
+    private var decoder = KeyDecoder()
+    /// The time raw bytes arrive at, in seconds: moved by `feed(bytes:after:)` and by quiet gaps passing.
+    public private(set) var inputClock = 0.0
 
     public init(size: Size) {
         self.size = size
@@ -29,10 +32,27 @@ public final class MemoryBackend: TerminalBackend {
     public var last: Canvas? { frames.last }
     /// Keys queued and not yet read.
     public var pendingKeys: [Key] { queue }
+    /// True while keys are queued or fed bytes are held by the decoder (a lone Esc, half a sequence, a paste).
+    public var hasPendingInput: Bool { !queue.isEmpty || decoder.deadline != nil }
 
     /// Queues keys for `nextKey`.
     public func feed(_ keys: [Key]) {
         queue.append(contentsOf: keys)
+    }
+
+    /// Raw bytes from the terminal, `seconds` after the previous ones, decoded by the same
+    /// ``KeyDecoder`` the real terminal uses. Bytes fed in one call arrive together.
+    ///
+    /// When `nextKey` finds no key queued, it lets the decoder's quiet gap pass (as a terminal
+    /// would, waiting), so a lone Esc becomes `.escape` and an unfinished sequence is dropped.
+    public func feed(bytes: [UInt8], after seconds: Double = 0) {
+        inputClock += seconds
+        queue.append(contentsOf: decoder.feed(bytes, at: inputClock))
+    }
+
+    /// Raw bytes given as text (UTF-8), like `feed(bytes:after:)`.
+    public func feed(raw text: String, after seconds: Double = 0) {
+        feed(bytes: Array(text.utf8), after: seconds)
     }
 
     /// Changes the size and queues a `.resize`, as a terminal does.
@@ -49,6 +69,11 @@ public final class MemoryBackend: TerminalBackend {
 
     /// The next queued key; with the queue empty, nil at once (as if the timeout passed).
     public func nextKey(timeout: Duration?) -> Key? {
+        if queue.isEmpty, let due = decoder.deadline {
+            // Nothing more came: the decoder's quiet gap passes, as it would on a terminal.
+            inputClock = max(inputClock, due)
+            queue.append(contentsOf: decoder.advance(to: inputClock))
+        }
         if queue.isEmpty {
             timeoutsServed += 1
             return nil

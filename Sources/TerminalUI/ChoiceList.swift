@@ -1,7 +1,7 @@
 /// A list of options to pick one or several from, with an optional "none of these".
 ///
 /// Up/Down/Home/End/PageUp/PageDown move, Space toggles (or selects in single mode),
-/// Enter confirms (selecting the option under the cursor in single mode).
+/// Enter confirms (selecting the option under the cursor in single mode). A paste is ignored.
 public struct ChoiceList: Sendable, Equatable {
     public struct Option: Sendable, Equatable {
         public var label: String
@@ -87,6 +87,17 @@ public struct ChoiceList: Sendable, Equatable {
 
     public mutating func handle(_ key: Key) -> WidgetOutcome {
         guard !options.isEmpty else { return .ignored }
+        // A single choice is a radio group: moving moves the mark, so what is marked is always what
+        // will be stored — never a highlight on one option while another stays chosen.
+        guard mode == .single, [.up, .down, .home, .end, .pageUp, .pageDown].contains(key) else { return handleKey(key) }
+        let outcome = handleKey(key)
+        guard outcome != .ignored else { return outcome }
+        let before = selection
+        select(cursor)
+        return selection == before ? .handled : .changed
+    }
+
+    private mutating func handleKey(_ key: Key) -> WidgetOutcome {
         switch key {
         case .up:
             guard cursor > 0 else { return .ignored }
@@ -115,6 +126,8 @@ public struct ChoiceList: Sendable, Equatable {
         case .enter:
             if mode == .single { select(cursor) }
             return .submitted
+        case .paste:
+            return .ignored  // pasted text is never a pick
         default:
             return .ignored
         }

@@ -16,6 +16,12 @@ public struct TerminalError: Error, CustomStringConvertible, Sendable {
 /// Draws only changed runs of cells, reads keys in raw mode (so Ctrl-C, Ctrl-Z and
 /// Ctrl-\ arrive as keys, never as signals) and restores the terminal on SIGTERM,
 /// SIGHUP (via `terminationRequested`) and on crash signals.
+///
+/// Input is read as raw bytes (keypad off: ncurses does not decode keys) and decoded by
+/// ``KeyDecoder``, so a sequence ncurses' terminfo does not list is consumed whole instead of
+/// turning into Esc plus characters. ncurses still handles SIGWINCH and reports it as KEY_RESIZE,
+/// which becomes `.resize`. Bracketed paste is on while the backend has the terminal and off on
+/// every way out: `shutdown`, SIGINT, SIGQUIT and crash signals, and around a suspend (SIGTSTP).
 public final class NcursesBackend: TerminalBackend {
     public private(set) var size: Size
     /// The theme in use: the one asked for, or `monochrome` on a terminal without colours.
@@ -24,7 +30,10 @@ public final class NcursesBackend: TerminalBackend {
     public private(set) var usesColor = false
     private var previous: Canvas?
     private var isShutDown = false
-    private let decoder = KeyDecoder()
+    private var decoder = KeyDecoder()
+    /// Keys decoded and not yet handed out: one read can complete several.
+    private var decoded: [Key] = []
+    private let started = ContinuousClock.now
     private var cursorVisible: Bool?
 
     /// Takes over the terminal on standard input/output.
@@ -51,8 +60,11 @@ public final class NcursesBackend: TerminalBackend {
         raw()
         noecho()
         nonl()
-        keypad(intake_stdscr(), true)
-        intake_set_escdelay(25)
+        // Bytes, not ncurses' key codes: KeyDecoder reads every sequence whole, known or not.
+        keypad(intake_stdscr(), false)
+        meta(intake_stdscr(), true)
+        intake_bracketed_paste(1)
+        intake_wrap_ncurses_signal_handlers()
         if has_colors() {
             start_color()
             usesColor = setUpColors()
@@ -131,36 +143,62 @@ public final class NcursesBackend: TerminalBackend {
         previous = canvas
     }
 
-    /// Waits for a key in slices of at most 100 ms so a termination signal is noticed quickly.
+    /// Waits for a key in slices of at most 100 ms so a termination signal is noticed quickly,
+    /// and no longer than the decoder's deadline, so a lone Esc arrives after its quiet gap.
     public func nextKey(timeout: Duration?) -> Key? {
         guard !isShutDown else { return nil }
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now + $0 }
         while !terminationRequested {
-            var sliceMs: Int32 = 100
+            if !decoded.isEmpty { return decoded.removeFirst() }
+            let now = clock.now
+            // A lone Esc (or an unfinished sequence, dropped) once its quiet gap has passed.
+            decoded += decoder.advance(to: seconds(now))
+            if !decoded.isEmpty { continue }
+            var wait: Duration = .milliseconds(100)
             if let deadline {
-                let remaining = deadline - clock.now
+                let remaining = deadline - now
                 if remaining <= .zero { return nil }
-                let ms = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
-                sliceMs = Int32(max(1, min(100, ms)))
+                wait = min(wait, remaining)
             }
-            wtimeout(intake_stdscr(), sliceMs)
-            var value: wint_t = 0
-            let result = wget_wch(intake_stdscr(), &value)
-            if result == ERR { continue }
-            guard let key = decoder.decode(UInt32(value), isKeyCode: result == intake_key_code_yes()) else { continue }
-            if key == .resize {
-                size = Size(rows: Int(intake_maxy()), columns: Int(intake_maxx()))
-                previous = nil
-            }
-            return key
+            if let due = decoder.deadline { wait = min(wait, .seconds(max(0, due - seconds(now)))) }
+            read(waitingAtMost: wait)
         }
         return nil
+    }
+
+    /// Seconds since the backend started, the decoder's clock.
+    private func seconds(_ instant: ContinuousClock.Instant) -> Double {
+        let d = instant - started
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// Waits at most `wait` for input, then takes every byte already there in one go and decodes it.
+    private func read(waitingAtMost wait: Duration) {
+        let ms = wait.components.seconds * 1000 + (wait.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        wtimeout(intake_stdscr(), Int32(max(1, min(100, ms))))
+        var bytes: [UInt8] = []
+        var resized = false
+        var c = wgetch(intake_stdscr())
+        while c != ERR {
+            if c == KEY_RESIZE { resized = true; break }
+            if (0...255).contains(c) { bytes.append(UInt8(c)) }
+            if bytes.count >= 4096 { break }
+            wtimeout(intake_stdscr(), 0)
+            c = wgetch(intake_stdscr())
+        }
+        if !bytes.isEmpty { decoded += decoder.feed(bytes, at: seconds(ContinuousClock.now)) }
+        if resized {
+            size = Size(rows: Int(intake_maxy()), columns: Int(intake_maxx()))
+            previous = nil
+            decoded.append(.resize)
+        }
     }
 
     public func shutdown() {
         guard !isShutDown else { return }
         isShutDown = true
+        intake_bracketed_paste(0)
         curs_set(1)
         endwin()
     }

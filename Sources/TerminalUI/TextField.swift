@@ -34,6 +34,26 @@ public struct TextField: Sendable, Equatable {
         String(s.compactMap(Canvas.sanitized))
     }
 
+    /// Inserts pasted text as if its characters were typed one by one: line breaks and tabs become
+    /// spaces, control characters are dropped, characters the field does not allow are left out, and
+    /// the paste stops where the field is full. Escape sequences are the caller's to remove first
+    /// (with the cleaner it uses for typed text; see ``Key/cleaningPaste(_:)``).
+    public mutating func paste(_ pasted: String) -> WidgetOutcome {
+        let chars = Array(text)
+        let before = String(chars[..<cursorIndex]), after = String(chars[cursorIndex...])
+        var inserted = ""
+        for raw in pasted {
+            guard let c = Canvas.sanitized(raw.isNewline || raw == "\t" ? " " : raw) else { continue }
+            if let allowedCharacters, !allowedCharacters.contains(c) { continue }
+            if let maxLength, (before + inserted + String(c) + after).count > maxLength { break }
+            inserted.append(c)
+        }
+        guard !inserted.isEmpty else { return .rejected }
+        text = before + inserted + after
+        cursorIndex = (before + inserted).count
+        return .changed
+    }
+
     public mutating func handle(_ key: Key) -> WidgetOutcome {
         let chars = Array(text)
         switch key {
@@ -47,6 +67,8 @@ public struct TextField: Sendable, Equatable {
             // A combining mark joins the character before it, so count again.
             cursorIndex = prefix.count
             return .changed
+        case .paste(let pasted):
+            return paste(pasted)
         case .backspace:
             guard cursorIndex > 0 else { return .rejected }
             text = String(chars[..<(cursorIndex - 1)]) + String(chars[cursorIndex...])

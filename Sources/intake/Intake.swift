@@ -160,8 +160,9 @@ struct SummaryCommand: ParsableCommand {
 
 /// The summary for standard output: shaped and in visual order when a person reads it on a
 /// terminal (most do no BiDi); in logical order when it goes to a file or another program.
+/// Either way without form feeds: those go only to a printer (`intake print`).
 func forOutput(_ summary: Summary) -> String {
-    isatty(STDOUT_FILENO) == 1 ? StoredSummary.printable(summary) : summary.render()
+    isatty(STDOUT_FILENO) == 1 ? StoredSummary.displayable(summary) : summary.render()
 }
 
 struct QuestionnaireCommand: ParsableCommand {

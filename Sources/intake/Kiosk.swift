@@ -59,6 +59,9 @@ struct Kiosk: ParsableCommand {
     @Option(help: ArgumentHelp("Settings file (default: $XDG_CONFIG_HOME/intake/intake.conf); options given here win.", valueName: "PATH"))
     var config: String?
 
+    @Flag(name: .customLong("allow-no-pin"), help: "Run with no staff PIN set (anyone can then close the kiosk; the welcome screen says so). Without it, a kiosk with no PIN asks staff to choose one, or refuses to start when no one can type it.")
+    var allowNoPIN = false
+
     func validate() throws {
         guard (idleSeconds ?? 1) >= 1, (countdownSeconds ?? 1) >= 1 else {
             throw ValidationError("--idle-seconds and --countdown-seconds must be at least 1")
@@ -69,7 +72,21 @@ struct Kiosk: ParsableCommand {
         let questionnaire = try loadQuestionnaire()
         let (settings, problems) = KioskConfiguration.load(path: config ?? KioskConfiguration.defaultPath())
         for problem in problems { FileHandle.standardError.write(Data("intake: \(problem); ignored\n".utf8)) }
-        let store = try DatabaseOptions(db: database.db ?? settings.db).open()
+        let databaseOptions = DatabaseOptions(db: database.db ?? settings.db)
+        let store = try databaseOptions.open()
+        // A kiosk is only locked if it has a PIN: choose one now, while staff are at the keyboard.
+        if !store.hasStaffPIN && !allowNoPIN {
+            guard isatty(STDIN_FILENO) == 1 else {
+                FileHandle.standardError.write(Data("""
+                    intake: no staff PIN is set in \(databaseOptions.path), so nobody could close this kiosk safely; \
+                    set one first with `intake pin set --db \(databaseOptions.path)`, or start with --allow-no-pin
+
+                    """.utf8))
+                throw ExitCode(2)
+            }
+            FileHandle.standardError.write(Data("No staff PIN is set. Choose the PIN that staff will type to close this kiosk (at least \(IntakeStore.minimumPINLength) characters).\n".utf8))
+            try PIN.Set.choose(into: store, path: databaseOptions.path)
+        }
         let timings = KioskTimings(idle: idleSeconds ?? settings.idleSeconds ?? 120,
                                    countdown: countdownSeconds ?? settings.countdownSeconds ?? 30)
         let kioskID = name ?? settings.name ?? ProcessInfo.processInfo.hostName
@@ -81,6 +98,8 @@ struct Kiosk: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let (chosen, warnings) = Theme.resolve(requested: theme, environment: environment, hasColors: true)
         for warning in warnings { FileHandle.standardError.write(Data("intake: \(warning)\n".utf8)) }
+        // Staff see these on the welcome screen, not only on stderr after the kiosk is closed.
+        let staffNotes = warnings.map { "theme: \($0)" } + problems.map { "settings: \($0); ignored" }
         let backend: NcursesBackend
         do { backend = try NcursesBackend(theme: chosen) } catch {
             FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
@@ -93,7 +112,8 @@ struct Kiosk: ParsableCommand {
             questionnaire: questionnaire, store: store, backend: backend, symbols: Symbols.forCurrentLocale(), bidi: bidi,
             timings: timings, kioskID: kioskID,
             clock: monotonicSeconds(),
-            shouldStop: { backend.terminationRequested }
+            shouldStop: { backend.terminationRequested },
+            allowNoPIN: allowNoPIN, staffNotes: staffNotes
         )
         app.recoverDrafts()
         app.run()
@@ -116,6 +136,11 @@ struct PIN: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
+            try Self.choose(into: store, path: database.path)
+        }
+
+        /// Asks for a new PIN twice without echo and stores its hash, audited under the operating-system user.
+        static func choose(into store: IntakeStore, path: String) throws {
             let first = readSecret("New staff PIN: ")
             let second = readSecret("Type it again: ")
             guard let first, let second, !first.isEmpty else {
@@ -126,13 +151,19 @@ struct PIN: ParsableCommand {
                 FileHandle.standardError.write(Data("intake: the two PINs differ; nothing changed\n".utf8))
                 throw ExitCode(2)
             }
-            do { try store.setStaffPIN(first) } catch {
+            do { try store.setStaffPIN(first, by: operatingSystemUser()) } catch {
                 FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
                 throw ExitCode(2)
             }
-            print("Staff PIN set in \(database.path).")
+            print("Staff PIN set in \(path).")
         }
     }
+}
+
+/// The operating-system account running this command, for the audit log.
+func operatingSystemUser() -> String {
+    if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return "os:" + String(cString: name) }
+    return "os:uid \(geteuid())"
 }
 
 /// Seconds since the call, on a clock that never jumps: what the kiosk and station time idling with.

@@ -7,11 +7,14 @@ struct StaffCommandTests {
     /// A database holding one intake entered through the plain kiosk, as a patient would.
     static func databaseWithAnIntake() throws -> (db: String, code: String) {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("intake-cli-\(UUID().uuidString)/i.sqlite").path
-        let answers = ["1", "Rami Aziz", "1985-07-30", "", "1 2", "", "3", "",
+        // Questionnaire 2.0.0: area face; no to everything; medicines empty; no allergies;
+        // Enter for the off-label notice, photographs skipped, review, attest.
+        let answers = ["1", "Rami Aziz", "1985-07-30", "", "1 2", "1", "", "3", "",
                        "2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2",
-                       "1", "2", "1", "1", "1", "2",
-                       "1", "2", "2", "2", "1", "2", "2", "2", "5", "", "1"]
-        let result = try CLI.run(["kiosk", "--plain", "--db", db, "--name", "cli-test"], input: answers.joined(separator: "\n") + "\n")
+                       "1", "2", "1", "1", "1", "2", "2", "2", "2",
+                       "1", "2", "2", "2", "1", "2", "2", "2", "2", "", "8",
+                       "", "", "", "1"]
+        let result = try CLI.run(["kiosk", "--plain", "--allow-no-pin", "--db", db, "--name", "cli-test"], input: answers.joined(separator: "\n") + "\n")
         let code = try #require(result.stdout.split(separator: "\n").last { $0.contains("code to reception") }
             .flatMap { $0.split(separator: " ").last.map(String.init) }, "no code in: \(result.stdout.suffix(400))")
         return (db, code)

@@ -60,11 +60,15 @@ struct PlainKioskTests {
         return (io, store)
     }
 
+    /// Version 2, line by line: language, about you (with the treatment area), skin, conditions,
+    /// treatments (Botox in October: when, and no problem after it), health (medicines left empty,
+    /// no allergies), the off-label notice (Enter), photographs skipped, review, attestation.
     static let wholeIntake: [String] = [
-        "1", "Rami Aziz", "1985-07-30", "", "1 2", "", "3", "",
+        "1", "Rami Aziz", "1985-07-30", "", "1 2", "1", "", "3", "",
         "2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2",
-        "1", "2", "2", "2026-10", "1", "1", "2",
-        "1", "2", "2", "2", "1", "2", "2", "2", "5",
+        "1", "2", "2", "2026-10", "1", "1", "1", "2", "2", "2", "2",
+        "1", "2", "2", "2", "1", "2", "2", "2", "2", "", "8",
+        "", "",
         "", "1",
     ]
 

@@ -20,27 +20,33 @@ struct EndToEndTests {
         try t.waitFor("Your phone number")
         t.send(["Enter"])                                        // optional: left empty
         try t.waitFor("Which treatment")
-        t.type("1"); t.send(["Enter"])
+        t.type("1"); t.send(["Enter"])                           // microneedling only: no off-label notice
+        try t.waitFor("Which areas")
+        t.type("1"); t.send(["Enter"])                           // face
         try t.waitFor("What would you like to improve")
         t.send(["Enter"])
         try t.waitFor("Which best describes your skin")
         t.type("5"); t.send(["Enter"])                           // type V
         try t.waitFor("How oily")
         t.send(["Enter"])
-        // Conditions and the rest: "No" or "None"/"Never" everywhere.
+        // Conditions and the rest: "No" or "None"/"Never" everywhere; "" is Enter alone (left empty).
         let answers: [(String, String)] = [
             ("active acne", "2"), ("cold sore now", "2"), ("ever had cold sores", "2"), ("warts", "2"),
             ("eczema", "1"), ("psoriasis", "1"), ("rosacea", "1"), ("vitiligo", "2"), ("keloid", "2"),
-            ("skin cancer", "2"), ("sunburn", "2"), ("chemotherapy", "1"), ("immunosuppressant", "2"),
-            ("Botox", "1"), ("fillers", "1"), ("isotretinoin", "1"), ("gold threads", "2"), ("pregnant", "1"),
+            ("skin cancer", "2"), ("sunburn", "2"), ("chemotherapy", "1"), ("weakened immune system", "2"),
+            ("Botox", "1"), ("fillers", "1"), ("isotretinoin", "1"), ("retinoid cream", "2"), ("In the last 90 days", "2"),
+            ("surgery on your face", "2"), ("gold threads", "2"), ("pregnant", "1"),
             ("breastfeeding", "2"), ("bleeding disorder", "2"), ("blood thinners", "2"), ("diabetes", "1"),
-            ("myasthenia", "2"), ("swallowing", "2"), ("antibiotics", "2"), ("allergic", "5"),
+            ("heart disease", "2"), ("myasthenia", "2"), ("swallowing", "2"), ("antibiotics", "2"),
+            ("What other medicines", ""), ("allergic", "8"), ("photographs", ""),
         ]
         for (question, key) in answers {
             try t.waitFor(question)
-            t.type(key); t.send(["Enter"])
+            if !key.isEmpty { t.type(key) }
+            t.send(["Enter"])
         }
         try t.waitFor("Please check your answers")
+        #expect(!(try t.capture().contains("off-label")))
         // Go back to the name and change it.
         t.send(["Home", "Enter"])
         try t.waitFor("Your full name")
@@ -77,14 +83,23 @@ struct EndToEndTests {
         try t.waitFor(visual("رقم هاتفك"))
         t.send(["Enter"])
         try t.waitFor(visual("ما العلاج الذي جئت من أجله؟"))
-        #expect(try t.capture().contains(visual("السؤال 4 من 35")))
+        #expect(try t.capture().contains(visual("السؤال 4 من 43")))
         t.type("٢"); t.send(["Enter"])                     // micro-Botox, by an Arabic-Indic digit
+        try t.waitFor(visual("ما المناطق التي تودّ علاجها؟"))
+        t.type("1"); t.send(["Enter"])                     // area: face
         t.send(["Enter"])                                  // goals: none
-        for key in ["2", ""] + ["2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2", "1", "2", "1", "1", "1", "2",
-                                "4", "2", "2", "2", "1", "2", "2", "2", "5"] {
+        // Skin; conditions; treatments; health, medicines left empty and no allergies.
+        for key in ["2", ""] + ["2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2"]
+                + ["1", "2", "1", "1", "1", "2", "2", "2", "2"]
+                + ["4", "2", "2", "2", "1", "2", "2", "2", "2", "", "8"] {
             if !key.isEmpty { t.type(key) }
             t.send(["Enter"])
         }
+        // Micro-Botox: the off-label notice, in Arabic, asks nothing.
+        try t.waitFor(visual("يرجى القراءة"))
+        t.send(["Enter"])
+        try t.waitFor(visual("يجوز للعيادة"))              // photographs: left unanswered
+        t.send(["Enter"])
         try t.waitFor(visual("يرجى مراجعة إجاباتك"))
         #expect(try t.capture().contains(visual("ليلى حداد")))
         t.send(["End", "Enter"])
@@ -211,7 +226,7 @@ final class Tmux {
     }
 
     func start(kiosk options: [String]) throws {
-        try start(["kiosk", "--db", db, "--name", "e2e"] + options)
+        try start(["kiosk", "--allow-no-pin", "--db", db, "--name", "e2e"] + options)
     }
 
     /// Runs `intake ARGUMENTS` in the pane; `exports` are shell assignments put before it.

@@ -104,11 +104,30 @@ struct FlowTests {
     @Test func anUntouchedListNeedsADeliberateChoice() throws {
         let h = try Harness()
         h.type([.enter]); h.type("Sam"); h.type([.enter]); h.type("1990-04-12"); h.type([.enter, .enter])
-        h.type([.character("1"), .enter, .enter])     // procedures, skip goals
+        h.type([.character("1"), .enter])             // procedures
+        h.type([.character("1"), .enter, .enter])     // area: face; skip goals
         h.type([.enter])                              // skin type: first Enter only explains
         #expect(h.screen.contains("Please answer this question"))
         #expect(h.app.state.answers["skin-type"].isEmpty)
-        h.type([.enter])                              // second Enter takes the highlighted option
+        h.type([.enter, .enter, .enter])              // Enter never picks, however often (issue 8)
+        #expect(h.app.state.answers["skin-type"].isEmpty)
+        #expect(h.screen.contains("Please answer this question"))
+        h.type([.down, .up, .enter])                  // arrows move the radio mark; Enter confirms it
+        #expect(h.app.state.answers.codes("skin-type") == ["I"])
+    }
+
+    /// Issue 8, finding 1: a single choice is a radio group, so a corrected answer is the one stored.
+    @Test func arrowsThenEnterCorrectASavedSingleChoice() throws {
+        let h = try Harness()
+        h.type([.enter]); h.type("Sam"); h.type([.enter]); h.type("1990-04-12"); h.type([.enter, .enter])
+        h.type([.character("1"), .enter])             // procedures
+        h.type([.character("1"), .enter, .enter])     // area: face; skip goals
+        h.type([.character("2"), .enter])             // skin type II
+        #expect(h.app.state.answers.codes("skin-type") == ["II"])
+        h.type([.escape])                             // back to skin type
+        h.type([.up, .enter])                         // the mark moves to I; Enter stores I
+        #expect(h.app.state.answers.codes("skin-type") == ["I"])
+        h.type([.escape, .escape])                    // back again, then further back: the mark is kept as stored
         #expect(h.app.state.answers.codes("skin-type") == ["I"])
     }
 
@@ -144,7 +163,8 @@ struct FlowTests {
         #expect(!before.contains("chemotherapy-end-date"))
         var keys: [Key] = [.enter]
         keys += "Sam".map { .character($0) } + [.enter]
-        keys += "1990-04-12".map { .character($0) } + [.enter, .enter, .character("1"), .enter, .enter]
+        keys += "1990-04-12".map { .character($0) } + [.enter, .enter, .character("1"), .enter]
+        keys += [.character("1"), .enter, .enter]           // area: face; skip goals
         keys += [.character("2"), .enter, .enter, .enter]   // skin type II, skip oiliness (untouched, optional)
         for _ in 0..<4 { keys += [.character("2"), .enter] }
         for _ in 0..<3 { keys += [.character("1"), .enter] }
@@ -184,7 +204,8 @@ struct KioskSafetyTests {
         #expect(h.screen.contains("Staff only"))
         h.type("1111"); h.type([.enter])
         #expect(!h.app.finished)
-        #expect(h.screen.contains("That PIN is not right."))
+        #expect(h.screen.contains("That PIN is not right. The next one is checked") && h.screen.contains("in 1 s."))
+        Thread.sleep(forTimeInterval: 1.05)  // the lock's wait is wall-clock time, kept in the database
         h.type("2468")
         #expect(h.screen.contains("****"))
         #expect(!h.screen.contains("2468"))

@@ -48,13 +48,15 @@ final class Harness {
 
     var screen: String { backend.last?.plainText ?? "" }
 
-    /// Keys that answer the whole questionnaire like case 01, with a Botox injection 10 days ago.
-    static let wholeIntake: [Key] = {
+    /// Keys from the welcome screen to the allergies question, answering like case 01 with a Botox
+    /// injection 10 days ago; `procedures` are the options' numbers ("12": both).
+    static func upToAllergies(procedures: String = "12") -> [Key] {
         var keys: [Key] = [.enter]
         func text(_ s: String) { keys += s.map { .character($0) } + [.enter] }
         func pick(_ n: Int) { keys += [.character(Character(String(n))), .enter] }
         text("Layla Haddad"); text("1990-04-12"); text("+962 79 555 0142")
-        keys += [.character("1"), .character("2"), .enter]          // both procedures
+        keys += procedures.map { .character($0) } + [.enter]        // procedures
+        pick(1)                                                      // treatment area: face
         keys += [.character("2"), .enter]                            // goals: large pores
         pick(2); pick(4)                                             // skin type II, oily
         for _ in 0..<4 { pick(2) }                                   // acne, herpes x2, infection: no
@@ -62,12 +64,54 @@ final class Harness {
         for _ in 0..<4 { pick(2) }                                   // vitiligo, keloid, cancer, sunburn: no
         pick(1); pick(2)                                             // chemo none, immuno no
         pick(2); keys += [.control("u")]; text("2026-11-12")         // botox yes, 10 days ago
-        pick(1); pick(1); pick(2)                                    // filler never, iso never, gold no
+        pick(1)                                                      // no problem after it
+        pick(1); pick(1)                                             // filler never, iso never
+        for _ in 0..<4 { pick(2) }                                   // retinoid, resurfacing, facial surgery, gold: no
         pick(1); for _ in 0..<3 { pick(2) }                          // pregnant no, breastfeeding, bleeding, anticoag: no
-        pick(1); for _ in 0..<3 { pick(2) }                          // diabetes none, neuro, swallow, amino: no
-        pick(5)                                                      // allergies: none
-        keys += [.end, .enter]                                       // review: Continue
-        pick(1)                                                      // attest: yes
+        pick(1); for _ in 0..<4 { pick(2) }                          // diabetes none, heart, neuro, swallow, amino: no
+        keys += [.enter]                                             // other medicines: none (left empty)
         return keys
-    }()
+    }
+
+    /// Keys that bring a fresh kiosk to the off-label notice: both procedures, no allergies.
+    static let upToNotice: [Key] = upToAllergies() + [.character("8"), .enter]
+
+    /// Keys that answer the whole questionnaire (version 2) like case 01, with a Botox injection 10 days ago.
+    ///
+    /// Both procedures, so the off-label notice comes before the consent group; it ends with the
+    /// review page's Continue and the attestation, so `dropLast(4)` stops on the review page.
+    static let wholeIntake: [Key] = upToNotice + [
+        .enter,                                                      // the off-label notice: read
+        .character("1"), .enter,                                     // photographs: yes
+        .end, .enter,                                                // review: Continue
+        .character("1"), .enter,                                     // attest: yes
+    ]
+}
+
+/// The `answer` array of `linkId` in a stored FHIR QuestionnaireResponse, wherever it is nested; nil when absent.
+func responseAnswers(_ responseJSON: String, _ linkId: String) -> [[String: Any]]? {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(responseJSON.utf8)) as? [String: Any] else { return nil }
+    func find(_ items: [[String: Any]]) -> [[String: Any]]? {
+        for item in items {
+            if item["linkId"] as? String == linkId { return item["answer"] as? [[String: Any]] }
+            if let found = find(item["item"] as? [[String: Any]] ?? []) { return found }
+        }
+        return nil
+    }
+    return find(object["item"] as? [[String: Any]] ?? [])
+}
+
+/// The codings (system, code) of a stored answer.
+func responseCodings(_ responseJSON: String, _ linkId: String) -> [(system: String?, code: String?)] {
+    (responseAnswers(responseJSON, linkId) ?? []).compactMap { $0["valueCoding"] as? [String: Any] }
+        .map { ($0["system"] as? String, $0["code"] as? String) }
+}
+
+/// Every linkId in a stored FHIR QuestionnaireResponse, in document order.
+func responseLinkIds(_ responseJSON: String) -> [String] {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(responseJSON.utf8)) as? [String: Any] else { return [] }
+    func walk(_ items: [[String: Any]]) -> [String] {
+        items.flatMap { [($0["linkId"] as? String) ?? "?"] + walk($0["item"] as? [[String: Any]] ?? []) }
+    }
+    return walk(object["item"] as? [[String: Any]] ?? [])
 }

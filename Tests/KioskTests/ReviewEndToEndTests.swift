@@ -7,10 +7,14 @@ import IntakeStorage
 struct ReviewEndToEndTests {
     /// A database with one intake entered through the plain kiosk and a practitioner account.
     static func prepare(_ t: Tmux) throws -> String {
-        let answers = ["1", "Rami Aziz", "1985-07-30", "", "1 2", "", "5", "",
+        // Questionnaire 2.0.0: area face; no to everything; medicines empty; no allergies;
+        // Enter for the off-label notice, photographs skipped, review, attest.
+        let answers = ["1", "Rami Aziz", "1985-07-30", "", "1 2", "1", "", "5", "",
                        "2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2",
-                       "1", "2", "1", "1", "1", "2", "1", "2", "2", "2", "1", "2", "2", "2", "5", "", "1"]
-        let output = try t.run(["kiosk", "--plain", "--db", t.db, "--name", "e2e"], input: answers.joined(separator: "\n") + "\n")
+                       "1", "2", "1", "1", "1", "2", "2", "2", "2",
+                       "1", "2", "2", "2", "1", "2", "2", "2", "2", "", "8",
+                       "", "", "", "1"]
+        let output = try t.run(["kiosk", "--plain", "--allow-no-pin", "--db", t.db, "--name", "e2e"], input: answers.joined(separator: "\n") + "\n")
         try t.run(["user", "add", "salma", "--role", "practitioner", "--db", t.db], input: "long-enough\nlong-enough\n")
         let line = try #require(output.split(separator: "\n").last { $0.contains("code to reception") })
         return String(try #require(line.split(separator: " ").last))

@@ -18,13 +18,17 @@ struct SnapshotTests {
         ("text-question", [.enter] + "Layla Haddad".map { .character($0) }, 0),
         ("date-error", [.enter] + "Layla".map { .character($0) } + [.enter] + "2030-01-01".map { .character($0) } + [.enter], 0),
         ("multiple-choice", [.enter] + "Layla".map { .character($0) } + [.enter] + "1990-04-12".map { .character($0) } + [.enter, .enter, .character("1"), .down], 0),
-        ("single-choice", [.enter] + "Layla".map { .character($0) } + [.enter] + "1990-04-12".map { .character($0) } + [.enter, .enter, .character("1"), .enter, .enter, .down, .down], 0),
+        ("single-choice", [.enter] + "Layla".map { .character($0) } + [.enter] + "1990-04-12".map { .character($0) } + [.enter, .enter, .character("1"), .enter, .character("1"), .enter, .enter, .down, .down], 0),
         ("review", Array(Harness.wholeIntake.dropLast(4)) + [.down, .down], 0),
         ("attestation", Array(Harness.wholeIntake.dropLast(2)), 0),
         ("thanks", Harness.wholeIntake, 0),
         ("idle", [.enter] + "Layla".map { .character($0) } + [.enter], 125),
         ("staff", [.control("x"), .control("q")] + "12".map { .character($0) }, 0),
         ("arabic-question", [.down, .enter, .enter, .character("1")], 0),
+        // Version 2: the off-label notice (a display item, asks nothing) and a free-text question.
+        ("notice", Harness.upToNotice, 0),
+        ("free-text", Harness.upToAllergies() + [.character("5"), .character("7"), .enter] + "Latex gloves and chlorhexidine: an itchy rash on my hands".map { .character($0) }, 0),
+        ("arabic-free-text", [.function(2)] + Harness.upToAllergies() + [.character("5"), .character("7"), .enter] + "القفازات المطاطية والكلورهيكسيدين: طفح جلدي مع حكة".map { .character($0) }, 0),
     ]
 
     static func render(_ keys: [Key], idle: Double, size: Size) throws -> String {
@@ -49,7 +53,7 @@ struct SnapshotTests {
     }
 
     /// The same screens in Arabic: F2 on the welcome screen chooses it before anything else.
-    @Test(arguments: screens.map(\.0).filter { $0 != "arabic-question" })
+    @Test(arguments: screens.map(\.0).filter { !$0.hasPrefix("arabic-") })
     func arabicScreenKind(_ name: String) throws {
         let (_, keys, idle) = try #require(Self.screens.first { $0.0 == name })
         try Self.check("ar-" + name, keys: [.function(2)] + keys, idle: idle, sizes: [Size(rows: 24, columns: 80), Size(rows: 12, columns: 40)])
