@@ -173,9 +173,16 @@ public struct Summary: Sendable {
     private var thin: String { String(repeating: "-", count: width) }
     private var listSeparator: String { language == .ar ? "؛ " : "; " }
 
+    /// Patient-typed text as printed: control characters and escape sequences removed, and the
+    /// spaces they leave at either end trimmed.
+    private func cleaned(_ text: String) -> String {
+        let clean = PatientText.clean(text)
+        return String(clean.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+
     /// The patient's name as printed: cleaned, or "(not answered)".
     private var patientName: String {
-        answers.string("patient-name").map(PatientText.clean) ?? Phrase.notAnswered(language)
+        answers.string("patient-name").map(cleaned) ?? Phrase.notAnswered(language)
     }
 
     private var dateOfBirth: String {
@@ -191,7 +198,7 @@ public struct Summary: Sendable {
 
     /// Cleaned patient text with the patient's-words mark.
     private func patientsWords(_ text: String) -> String {
-        Phrase.patientQuoted(language, PatientText.clean(text), Phrase.patientWords(language))
+        Phrase.patientQuoted(language, cleaned(text), Phrase.patientWords(language))
     }
 
     /// `text` with `marker` at the right edge of its last line, or on a line of its own when it does not fit.

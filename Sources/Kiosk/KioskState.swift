@@ -160,12 +160,19 @@ public struct KioskState {
         lastActivity = now
         notice = nil
         if key == .resize { return [] }
+        // The intake code must be seen: the keys that finished the intake (a burst of Enter) do nothing.
+        if case .thanks(_, let since) = screen, now - since < Self.thanksDeaf { return [] }
 
         // The staff chord: Ctrl-X then Ctrl-Q. Patients are not told of it.
         if chordStarted {
             chordStarted = false
             if key == .control("q") {
                 overlay = .staff(TextField(maxLength: 32), refusal: nil)
+                return []
+            }
+            // Ctrl-X then Ctrl-N: staff dismiss the thank-you screen for the next patient.
+            if key == .control("n"), case .thanks = screen, overlay == nil {
+                reset()
                 return []
             }
         }
@@ -219,15 +226,22 @@ public struct KioskState {
             return handleNotice(linkId, key: key)
         case .review(let cursor):
             return handleReview(cursor: cursor, key: key)
-        case .thanks:
-            if key == .enter { reset() }
+        case .thanks(_, let since):
+            // Patients cannot clear the code before it has been up for `thanksMinimum` seconds.
+            if key == .enter, now - since >= Self.thanksMinimum { reset() }
             return []
         }
     }
 
+    /// Seconds the thank-you screen ignores every key, and the least it stays up for a patient.
+    static let thanksDeaf = 3.0
+    static let thanksMinimum = 20.0
+    /// How long the thank-you screen stays without a key: the setting, but never under the minimum.
+    var thanksDuration: Double { max(timings.thanks, Self.thanksMinimum) }
+
     /// Time passing with no key: the idle prompt, the abandoned draft, the thank-you screen clearing.
     public mutating func tick(now: Double) -> [KioskEffect] {
-        if case .thanks(_, let since) = screen, now - since >= timings.thanks {
+        if case .thanks(_, let since) = screen, now - since >= thanksDuration {
             reset()
             return []
         }
@@ -247,7 +261,7 @@ public struct KioskState {
 
     /// When the next timed event is due, so the app can sleep until then.
     public func nextDeadline() -> Double? {
-        if case .thanks(_, let since) = screen { return since + timings.thanks }
+        if case .thanks(_, let since) = screen { return since + thanksDuration }
         guard hasDraft else { return nil }
         if case .idle(let deadline)? = overlay { return deadline }
         return lastActivity + timings.idle

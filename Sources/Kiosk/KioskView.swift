@@ -176,10 +176,16 @@ public struct KioskView {
             let rows = min(text.preferredHeight(width: body.columns), 3)
             text.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
             top += rows + 1
-            let codeText = "  \(code)  "
-            let column = max(body.column, (size.columns - displayWidth(codeText)) / 2)
-            canvas.write(codeText, row: top, column: column, style: Style(.accent, [.reverse, .bold]))
-            top += 2
+            // The code, large: letters spaced out on a three-row block, readable from a step away.
+            let spaced = "   " + code.map(String.init).joined(separator: " ") + "   "
+            let width = displayWidth(spaced)
+            let column = max(body.column, (size.columns - width) / 2)
+            let block = compact ? 1 : 3
+            for row in 0..<block where top + row < bottom {
+                canvas.fill(Rect(row: top + row, column: column, rows: 1, columns: min(width, size.columns - column)), style: Style(.accent, [.reverse, .bold]))
+            }
+            canvas.write(spaced, row: top + block / 2, column: column, style: Style(.accent, [.reverse, .bold]))
+            top += block + 1
             if top < bottom {
                 HelpText(Phrase.kioskThanksNext(lang)).render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns), context: context)
             }

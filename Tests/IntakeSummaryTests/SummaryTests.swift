@@ -119,7 +119,7 @@ struct SummaryTests {
 
     @Test func aMoreSevereVerdictStillLeadsAnIncompleteProcedure() {
         let text = Self.summary(Self.answers("10-incomplete").with(["keloid-tendency": [.boolean(true)]]), .en)
-        #expect(text.contains(">> Microneedling (collagen induction): CONTRAINDICATED · INCOMPLETE: not fully assessed\n   Not answered:"))
+        #expect(text.contains(">> Microneedling (collagen induction): CONTRAINDICATED · INCOMPLETE: not fully\n   assessed\n   Not answered:"))
         #expect(text.contains(">> Micro-Botox (intradermal botulinum toxin): INCOMPLETE: not fully assessed\n"))
     }
 

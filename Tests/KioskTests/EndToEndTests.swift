@@ -63,7 +63,7 @@ struct EndToEndTests {
         #expect(intake.patientName == "Nour Saleh-Haddad")
         #expect(intake.verdicts == ["microneedling": "review"])
         #expect(intake.assessmentJSON?.contains("MN-PIH") == true)
-        #expect(try t.capture().contains(intake.code))
+        #expect(try t.capture().contains(intake.code.map(String.init).joined(separator: " ")), "the code, large")
     }
 
     /// A whole intake in Arabic: the screen shows shaped text in visual order, the database the logical text.
@@ -83,7 +83,7 @@ struct EndToEndTests {
         try t.waitFor(visual("رقم هاتفك"))
         t.send(["Enter"])
         try t.waitFor(visual("ما العلاج الذي جئت من أجله؟"))
-        #expect(try t.capture().contains(visual("السؤال 4 من 43")))
+        #expect(try t.capture().contains(visual("السؤال 4 من 42")))
         t.type("٢"); t.send(["Enter"])                     // micro-Botox, by an Arabic-Indic digit
         try t.waitFor(visual("ما المناطق التي تودّ علاجها؟"))
         t.type("1"); t.send(["Enter"])                     // area: face

@@ -16,7 +16,7 @@ struct FlowTests {
         h.type(Harness.wholeIntake)
         #expect(h.screen.contains("Thank you"))
         let stored = try #require(try h.store.recentIntakes(limit: 5, status: "submitted").first)
-        #expect(h.screen.contains(stored.code))
+        #expect(h.screen.contains(stored.code.map(String.init).joined(separator: " ")), "the code, spaced out large")
         #expect(stored.patientName == "Layla Haddad")
         #expect(stored.patientDOB == "1990-04-12")
         #expect(stored.verdicts == ["microneedling": "defer", "micro-botox": "defer"])
@@ -35,10 +35,36 @@ struct FlowTests {
     @Test func afterSubmitNothingOfThePatientRemains() throws {
         let h = try Harness()
         h.type(Harness.wholeIntake)
+        h.clock.now += 21
         h.type([.enter])
         #expect(h.screen.contains("Welcome"))
         #expect(h.app.state.answers.values.isEmpty)
         #expect(!h.screen.contains("Layla"))
+    }
+
+    /// Issue 8, finding 4: a stray Enter (or several) must not hide the intake code.
+    @Test func theCodeStaysThroughRepeatedEnter() throws {
+        let h = try Harness()
+        h.type(Harness.wholeIntake)
+        guard case .thanks(let code, _) = h.app.state.screen else { Issue.record("no thank-you screen"); return }
+        h.type([.enter, .enter, .enter, .character("1"), .escape])   // at once: all ignored
+        #expect(h.screen.contains(code.map(String.init).joined(separator: " ")), "the code, large")
+        h.clock.now += 10
+        h.type([.enter, .enter])                                      // 10 s on: a patient still cannot clear it
+        #expect(h.screen.contains("Thank you"))
+        h.clock.now += 11
+        h.type([.enter])                                              // after 20 s Enter starts the next intake
+        #expect(h.screen.contains("Welcome"))
+    }
+
+    @Test func staffDismissTheThankYouScreen() throws {
+        let h = try Harness()
+        h.type(Harness.wholeIntake)
+        h.type([.control("x"), .control("n")])                       // within 3 s: ignored too
+        #expect(h.screen.contains("Thank you"))
+        h.clock.now += 4
+        h.type([.control("x"), .control("n")])
+        #expect(h.screen.contains("Welcome"))
     }
 
     @Test func theThankYouScreenClearsItself() throws {
@@ -55,8 +81,9 @@ struct FlowTests {
         let draft = try #require(try h.store.openDrafts().first)
         #expect(try h.store.answers(draftID: draft.id) == ["patient-name": #"[{"valueString":"Sam"}]"#])
         h.type("1990-04-12"); h.type([.enter, .enter, .character("1")])
-        // A tick in a multiple choice is saved before Enter.
-        #expect(try h.store.answers(draftID: draft.id)["procedures"] == #"[{"valueCoding":{"code":"microneedling"}}]"#)
+        // A tick in a multiple choice is saved before Enter, as a FHIR coding with its system.
+        #expect(try h.store.answers(draftID: draft.id)["procedures"]
+                == #"[{"valueCoding":{"code":"microneedling","display":"Microneedling (collagen induction)","system":"https://intake.example/fhir/CodeSystem/intake-screening"}}]"#)
     }
 
     @Test func aFailedWriteIsRetriedWithTheNextAnswer() throws {

@@ -8,7 +8,8 @@ import TerminalUI
 ///
 /// Themes map roles to colours and never move a cell, so one set of snapshots
 /// holds for every theme; the canvas records roles, not colours.
-/// Record new snapshots with `INTAKE_RECORD_SNAPSHOTS=1 swift test --filter SnapshotTests`.
+/// Record new snapshots with `INTAKE_RECORD_SNAPSHOTS=1 swift test --filter SnapshotTests`; to see
+/// first what changed, `INTAKE_SNAPSHOT_ACTUAL=/tmp/snaps` writes each differing screen there.
 struct SnapshotTests {
     static let sizes = [Size(rows: 24, columns: 80), Size(rows: 12, columns: 40), Size(rows: 43, columns: 132)]
 
@@ -69,6 +70,11 @@ struct SnapshotTests {
                 continue
             }
             let expected = try? String(contentsOf: url, encoding: .utf8)
+            // INTAKE_SNAPSHOT_ACTUAL=DIR writes what was drawn there, to compare by eye before recording.
+            if let folder = ProcessInfo.processInfo.environment["INTAKE_SNAPSHOT_ACTUAL"], text != expected {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try text.write(toFile: "\(folder)/\(url.lastPathComponent)", atomically: true, encoding: .utf8)
+            }
             #expect(expected != nil, "no snapshot at \(url.path): record it")
             #expect(text == expected, "\(name) at \(size.columns)x\(size.rows)")
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -22,9 +22,13 @@ final class Harness {
     var records: String { folder.appendingPathComponent("lp").path }
     var printouts: String { folder.appendingPathComponent("printouts").path }
 
-    init(size: Size = Size(rows: 24, columns: 80), language: Language = .en, idle: Double = 300) throws {
+    /// - Parameter prepare: writes a database at the path it is given before the station opens it,
+    ///   as an older version of the program left it.
+    init(size: Size = Size(rows: 24, columns: 80), language: Language = .en, idle: Double = 300,
+         prepare: ((String) throws -> Void)? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-station-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("lp"), withIntermediateDirectories: true)
+        try prepare?(folder.appendingPathComponent("intake.sqlite").path)
         store = try IntakeStore(path: folder.appendingPathComponent("intake.sqlite").path,
                                 pinHasher: SecretHasher(rounds: 16, blockSize: 1, parallelism: 1))
         try store.addUser(name: "drsara", role: .practitioner, password: Self.password)
@@ -57,6 +61,9 @@ final class Harness {
     }
 
     var screen: String { backend.last?.plainText ?? "" }
+
+    /// What the fake lp was last given on standard input.
+    var printed: String { (try? String(contentsOfFile: records + "/stdin", encoding: .utf8)) ?? "" }
 
     func signIn(name: String = "drsara", password: String = Harness.password) {
         type(name); type([.tab]); type(password); type([.enter])
