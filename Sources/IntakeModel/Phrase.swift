@@ -104,6 +104,7 @@ public enum Phrase: String, CaseIterable, Sendable {
     case kioskPlainChoose = "kiosk.plain.choose"
     case kioskPlainOptional = "kiosk.plain.optional"
     case kioskPlainBadNumber = "kiosk.plain.badNumber"
+    case kioskPlainContradiction = "kiosk.plain.contradiction"
     case kioskPlainReview = "kiosk.plain.review"
     case kioskPlainReviewPrompt = "kiosk.plain.reviewPrompt"
 

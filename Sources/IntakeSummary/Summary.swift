@@ -268,7 +268,10 @@ public struct Summary: Sendable {
             block.lines += wrap(Phrase.proceduresChosen(lang, item.answerText(answers, lang)), first: "", rest: "   ")
         }
         if let item = questionnaire.item("treatment-area") {
-            block.lines += wrap(Phrase.treatmentAreas(lang, item.answerText(answers, lang)), first: "", rest: "   ")
+            // Version 1 did not ask for the areas: its intakes say so rather than "not answered".
+            let notAsked = !answers.isAnswered(item.linkId) && (Self.major(screening.questionnaireVersion) ?? 2) < 2
+            let areas = notAsked ? Phrase.notAsked(lang) : item.answerText(answers, lang)
+            block.lines += wrap(Phrase.treatmentAreas(lang, areas), first: "", rest: "   ")
         }
         if screening.recorded, screening.rulesetVersion != RuleTable.version {
             block.lines += wrap(Phrase.recordedUnder(lang, screening.asOf, screening.rulesetVersion, RuleTable.version))
@@ -383,6 +386,11 @@ public struct Summary: Sendable {
         out += wrap(Phrase.versions(lang, screening.questionnaireVersion, screening.rulesetVersion))
         out += wrap(Phrase.disclaimer(lang))
         return Block(lines: out)
+    }
+
+    /// The major number of a version such as `1.0.0`, or nil when it does not start with one.
+    static func major(_ version: String) -> Int? {
+        Int(version.prefix { $0 != "." })
     }
 
     /// A group's questions, including those nested under other questions.

@@ -123,8 +123,9 @@ struct AnswerEditor: Equatable {
     }
 
     private func string(_ text: String) -> Result<[AnswerValue], Problem> {
-        // Arabic-Indic digits are what many patients type for a phone number.
-        let normalized = String(text.unicodeScalars.map { scalar -> Character in
+        // Arabic-Indic digits are what many patients type for a phone number: where the answer has a
+        // format to match (the phone), they become 0-9. Answers in the patient's own words stay as typed.
+        let normalized = item.pattern == nil ? text : String(text.unicodeScalars.map { scalar -> Character in
             switch scalar.value {
             case 0x660...0x669: Character(Unicode.Scalar(scalar.value - 0x660 + 0x30)!)
             case 0x6F0...0x6F9: Character(Unicode.Scalar(scalar.value - 0x6F0 + 0x30)!)

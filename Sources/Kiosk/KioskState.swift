@@ -343,9 +343,12 @@ public struct KioskState {
         guard var editor else { return [] }
         switch key {
         case .escape, .pageUp, .backTab:
-            // Going back keeps what was typed if it is valid; an invalid entry is not saved.
+            // Going back keeps what was typed if it is valid; an invalid entry is not saved. A radio
+            // mark is only stored when Enter confirms it (ticks were saved as they were given), so a
+            // stray Home or arrow before Esc stores nothing.
             var effects: [KioskEffect] = []
-            if case .success(let values) = editor.answer(today: today), values != answers[linkId], !values.isEmpty {
+            if case .text = editor.control, case .success(let values) = editor.answer(today: today),
+               values != answers[linkId], !values.isEmpty {
                 effects = record(linkId, values)
             }
             return effects + goBack(from: linkId)

@@ -104,8 +104,9 @@ public struct KioskView {
                 if list.mode == .multiple { hints.append(("Space", Phrase.kioskHintTick(lang))) }
             case .text(let field):
                 let width = min(area.columns, max(24, (item.maxLength ?? 40) + 2))
-                let fieldRect = Rect(row: area.row, column: lang.isRightToLeft ? area.right - width : area.column, rows: 1, columns: width)
-                field.render(into: &canvas, in: fieldRect, context: context)
+                // Long answers (the patient's own words) wrap onto further rows rather than scroll out of sight.
+                let fieldRect = Rect(row: area.row, column: lang.isRightToLeft ? area.right - width : area.column, rows: area.rows, columns: width)
+                WrappedField(field).render(into: &canvas, in: fieldRect, context: context)
                 hints = [("Enter", Phrase.kioskHintNext(lang))]
             }
             hints.append(("Esc", Phrase.kioskHintBack(lang)))

@@ -50,11 +50,6 @@ public final class MemoryBackend: TerminalBackend {
         queue.append(contentsOf: decoder.feed(bytes, at: inputClock))
     }
 
-    /// Raw bytes given as text (UTF-8), like `feed(bytes:after:)`.
-    public func feed(raw text: String, after seconds: Double = 0) {
-        feed(bytes: Array(text.utf8), after: seconds)
-    }
-
     /// Changes the size and queues a `.resize`, as a terminal does.
     public func resize(to newSize: Size) {
         size = newSize

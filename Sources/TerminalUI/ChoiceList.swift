@@ -90,6 +90,9 @@ public struct ChoiceList: Sendable, Equatable {
         // A single choice is a radio group: moving moves the mark, so what is marked is always what
         // will be stored — never a highlight on one option while another stays chosen.
         guard mode == .single, [.up, .down, .home, .end, .pageUp, .pageDown].contains(key) else { return handleKey(key) }
+        // Jumps (Home, End, a page) do not put a first mark on an unanswered list: only a step with an
+        // arrow, a number or Space does, so a stray Home from an odd terminal marks nothing.
+        if selection.isEmpty, key != .up, key != .down { return handleKey(key) }
         let outcome = handleKey(key)
         guard outcome != .ignored else { return outcome }
         let before = selection

@@ -143,7 +143,12 @@ public struct TextField: Sendable, Equatable {
         guard !map.isEmpty else { return nil }
         if cursorIndex < map.count { return map[cursorIndex] }
         let last = Array(text)[map.count - 1]
-        let lastIsRightToLeft = last.unicodeScalars.contains { (0x0590...0x08FF).contains($0.value) || (0xFB1D...0xFEFF).contains($0.value) }
+        // Arabic-Indic digits sit in the Arabic block but read left to right, as every number does:
+        // after one, the cursor goes on its right.
+        let lastIsRightToLeft = last.unicodeScalars.contains {
+            ((0x0590...0x08FF).contains($0.value) || (0xFB1D...0xFEFF).contains($0.value))
+                && !(0x0660...0x0669).contains($0.value) && !(0x06F0...0x06F9).contains($0.value)
+        }
         return lastIsRightToLeft ? map[map.count - 1] - 1 : map[map.count - 1] + 1
     }
 

@@ -92,7 +92,10 @@ struct Kiosk: ParsableCommand {
         let kioskID = name ?? settings.name ?? ProcessInfo.processInfo.hostName
         let theme = self.theme ?? settings.theme
         if plain {
-            PlainKiosk(questionnaire: questionnaire, store: store, kioskID: kioskID).run()
+            let lines = StandardInputLines()
+            PlainKiosk(questionnaire: questionnaire, store: store, kioskID: kioskID, timings: timings, allowNoPIN: allowNoPIN,
+                       inputIsTerminal: isatty(STDIN_FILENO) == 1, outputIsTerminal: isatty(STDOUT_FILENO) == 1,
+                       read: { lines.read(timeout: $0) }).run()
             return
         }
         let environment = ProcessInfo.processInfo.environment

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import IntakeStorage
+import Kiosk
 
 /// Staff accounts, printing, summaries of stored intakes and the audit log, through the real binary.
 struct StaffCommandTests {
@@ -13,7 +14,9 @@ struct StaffCommandTests {
                        "2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2",
                        "1", "2", "1", "1", "1", "2", "2", "2", "2",
                        "1", "2", "2", "2", "1", "2", "2", "2", "2", "", "8",
-                       "", "", "", "1"]
+                       "", "", "", "1",
+                       // Staff close the kiosk: the command, then the PIN (none is set: --allow-no-pin).
+                       PlainKiosk.staffCommand, ""]
         let result = try CLI.run(["kiosk", "--plain", "--allow-no-pin", "--db", db, "--name", "cli-test"], input: answers.joined(separator: "\n") + "\n")
         let code = try #require(result.stdout.split(separator: "\n").last { $0.contains("code to reception") }
             .flatMap { $0.split(separator: " ").last.map(String.init) }, "no code in: \(result.stdout.suffix(400))")

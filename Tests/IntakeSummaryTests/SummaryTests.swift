@@ -311,6 +311,7 @@ struct SummaryTests {
         #expect(text.contains(">> Micro-Botox (intradermal botulinum toxin): REVIEW\n"))
         #expect(!text.contains("INCOMPLETE") && !text.contains("GEN-INCOMPLETE"), "the record had no incompleteness")
         #expect(text.contains("Visit date: 2026-11-20\n"))
+        #expect(text.contains("Areas to treat: (not asked)\n"), "version 1 did not ask for the areas")
         #expect(text.contains("Questionnaire 1.0.0 · Rule set 2026.11.1\n"))
         let flat = Self.flat(text)
         #expect(flat.contains("Verdicts as recorded when the intake was submitted (2026-11-20), under rule set 2026.11.1; today's rule set is \(RuleTable.version)."))

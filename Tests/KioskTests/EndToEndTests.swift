@@ -116,6 +116,74 @@ struct EndToEndTests {
         #expect(intake.responseJSON?.contains("\"language\":\"ar\"") == true)
     }
 
+    /// Questionnaire 2.0.0 through the real binary: the off-label notice, and an "other" allergy beside
+    /// another one with the patient's own words, typed and corrected; the database holds both codings
+    /// with their system and the words.
+    @Test func anOtherAllergyWithTheirOwnWords() throws {
+        let t = try Tmux()
+        defer { t.close() }
+        try t.start(kiosk: [])
+        try t.waitFor("Welcome")
+        t.send(["Enter"])
+        try t.waitFor("Your full name")
+        t.type("Hala Nasser"); t.send(["Enter"])
+        try t.waitFor("Your date of birth")
+        t.type("1992-08-19"); t.send(["Enter"])
+        try t.waitFor("Your phone number")
+        t.send(["Enter"])
+        try t.waitFor("Which treatment")
+        t.type("1"); t.type("2"); t.send(["Enter"])              // both procedures
+        let answers: [(String, String)] = [
+            ("Which areas", "1"), ("What would you like to improve", ""), ("Which best describes your skin", "3"),
+            ("How oily", ""), ("active acne", "2"), ("cold sore now", "2"), ("ever had cold sores", "2"), ("warts", "2"),
+            ("eczema", "1"), ("psoriasis", "1"), ("rosacea", "1"), ("vitiligo", "2"), ("keloid", "2"),
+            ("skin cancer", "2"), ("sunburn", "2"), ("chemotherapy", "1"), ("weakened immune system", "2"),
+            ("Botox", "1"), ("fillers", "1"), ("isotretinoin", "1"), ("retinoid cream", "2"), ("In the last 90 days", "2"),
+            ("surgery on your face", "2"), ("gold threads", "2"), ("pregnant", "1"), ("breastfeeding", "2"),
+            ("bleeding disorder", "2"), ("blood thinners", "2"), ("diabetes", "1"), ("heart disease", "2"),
+            ("myasthenia", "2"), ("swallowing", "2"), ("antibiotics", "2"),
+        ]
+        for (question, key) in answers {
+            try t.waitFor(question)
+            if !key.isEmpty { t.type(key) }
+            t.send(["Enter"])
+        }
+        try t.waitFor("What other medicines")
+        t.type("Vitamin D"); t.send(["Enter"])
+        try t.waitFor("allergic to any of these")
+        t.type("5"); t.type("7"); t.send(["Enter"])              // nickel and other
+        try t.waitFor("What else are you allergic to")
+        t.send(["Enter"])                                        // nothing typed: asked again
+        try t.waitFor("Please answer this question to continue.")
+        t.type("Latex gloves: itchy rasj"); t.send(["BSpace"]); t.type("h on my hands")
+        try t.waitFor("Latex gloves: itchy rash on my hands")
+        t.send(["Enter"])
+        try t.waitFor("Please read")                             // micro-Botox: the off-label notice
+        #expect(try t.capture().contains("off-label"))
+        t.send(["Enter"])
+        try t.waitFor("before-and-after photographs")
+        t.type("1"); t.send(["Enter"])
+        try t.waitFor("Please check your answers")
+        t.send(["End", "Enter"])
+        try t.waitFor("My answers are true")
+        t.type("1"); t.send(["Enter"])
+        try t.waitFor("Thank you")
+
+        let store = try IntakeStore(path: t.db)
+        let intake = try #require(try store.recentIntakes(limit: 1, status: "submitted").first)
+        let json = try #require(intake.responseJSON)
+        let codings = responseCodings(json, "allergies")
+        #expect(codings.map(\.code) == ["nickel", "other"])
+        #expect(codings.allSatisfy { $0.system == "https://intake.example/fhir/CodeSystem/intake-screening" })
+        #expect(responseAnswers(json, "allergies-other")?.first?["valueString"] as? String == "Latex gloves: itchy rash on my hands")
+        #expect(responseAnswers(json, "medicines")?.first?["valueString"] as? String == "Vitamin D")
+        #expect(responseAnswers(json, "photo-consent")?.first?["valueBoolean"] as? Bool == true)
+        #expect(!responseLinkIds(json).contains("off-label-notice"))
+        #expect(json.contains("\"questionnaire\":\"https://intake.example/fhir/Questionnaire/intake-screening|2.0.0\""))
+        #expect(intake.assessmentJSON?.contains("GEN-OTHER-ALLERGY") == true)
+        #expect(intake.assessmentJSON?.contains("MN-NICKEL-ALLERGY") == true)
+    }
+
     @Test func itIdlesOutAndAbandonsTheDraft() throws {
         let t = try Tmux()
         defer { t.close() }

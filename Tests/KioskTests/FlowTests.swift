@@ -5,7 +5,7 @@ import Testing
 import IntakeModel
 import IntakeRules
 import IntakeStorage
-import Kiosk
+@testable import Kiosk
 import TerminalUI
 
 /// A whole intake driven key by key through the kiosk, checked on screen and in the database.
@@ -141,6 +141,22 @@ struct FlowTests {
         #expect(h.screen.contains("Please answer this question"))
         h.type([.down, .up, .enter])                  // arrows move the radio mark; Enter confirms it
         #expect(h.app.state.answers.codes("skin-type") == ["I"])
+    }
+
+    /// A stray Home or End (an odd terminal's key) marks nothing, and Esc stores no unconfirmed mark.
+    @Test func strayJumpsAndEscStoreNothing() throws {
+        let h = try Harness()
+        h.type([.enter]); h.type("Sam"); h.type([.enter]); h.type("1990-04-12"); h.type([.enter, .enter])
+        h.type([.character("1"), .enter])             // procedures
+        h.type([.character("1"), .enter, .enter])     // area: face; skip goals
+        h.type([.home, .end, .pageDown])              // skin type, unanswered: no mark
+        guard case .choice(let list)? = h.app.state.editor?.control else { Issue.record("no list"); return }
+        #expect(list.selectedIndices.isEmpty)
+        h.type([.down, .escape])                      // a mark, but not confirmed: going back stores nothing
+        #expect(h.app.state.answers["skin-type"].isEmpty)
+        #expect(try h.store.answers(draftID: try #require(try h.store.openDrafts().first).id)["skin-type"] == nil)
+        h.type([.enter, .down, .enter])               // back on skin type: a step and Enter store it
+        #expect(h.app.state.answers.codes("skin-type") == ["II"])
     }
 
     /// Issue 8, finding 1: a single choice is a radio group, so a corrected answer is the one stored.

@@ -144,6 +144,36 @@ struct NoticeAndFreeTextTests {
         #expect(h.app.state.screen == .question("attest"))
     }
 
+    /// The figure in issue 14's closing note: the keys a typical patient presses from the welcome screen
+    /// to the intake code on questionnaire 2.0.0. English; name, date of birth and phone typed; microneedling
+    /// and micro-Botox; face; one goal; a skin type; oiliness skipped; "No" (or None/Never) to every other
+    /// question; medicines left empty; no allergies; the off-label notice; "No" to photographs; End and
+    /// Enter on the review page; the attestation.
+    @Test func aBriskWalkToTheCode() throws {
+        var keys: [Key] = [.enter]
+        func text(_ s: String) { keys += s.map { .character($0) } + [.enter] }
+        func pick(_ n: Int) { keys += [.character(Character(String(n))), .enter] }
+        text("Layla Haddad"); text("1990-04-12"); text("0795550142")
+        keys += [.character("1"), .character("2"), .enter]      // both procedures
+        pick(1); pick(2); pick(3)                               // face; one goal; skin type III
+        keys += [.enter]                                        // oiliness: skipped
+        for n in [2, 2, 2, 2, 1, 1, 1, 2, 2, 2, 2] { pick(n) }  // conditions: No / None
+        for n in [1, 2, 1, 1, 1, 2, 2, 2, 2] { pick(n) }        // treatments: None / No / Never
+        for n in [1, 2, 2, 2, 1, 2, 2, 2, 2] { pick(n) }        // health: No / None
+        keys += [.enter]                                        // medicines: none
+        pick(8)                                                 // allergies: none
+        keys += [.enter]                                        // the off-label notice
+        pick(2)                                                 // photographs: no
+        keys += [.end, .enter]                                  // review: Continue
+        pick(1)                                                 // attest
+        let h = try Harness()
+        h.type(keys)
+        #expect(h.screen.contains("Thank you"))
+        let stored = try #require(try h.store.recentIntakes(limit: 1, status: "submitted").first)
+        #expect(stored.verdicts == ["microneedling": "eligible", "micro-botox": "eligible"])
+        #expect(keys.count == 114, "update the figure in the issue note: \(keys.count) keys")
+    }
+
     // MARK: Free text
 
     @Test func otherAllergyPlusAnotherThenTheirOwnWordsAreAllStored() throws {
@@ -232,17 +262,84 @@ struct NoticeAndFreeTextTests {
         #expect(try Self.draftAnswers(h)["medicines"] == nil)
     }
 
-    @Test func longTextScrollsInsideTheFieldAtFortyColumns() throws {
+    @Test func longTextWrapsInTheFieldAtFortyColumns() throws {
         let h = try Harness(size: Size(rows: 12, columns: 40))
         h.type(Harness.upToAllergies() + [.character("7"), .enter])
         let words = "Penicillin: hives and a swollen face within an hour, in 2019"
         h.type(words)
+        var canvas = try #require(h.backend.last)
+        var cursor = try #require(canvas.cursor)
+        #expect(h.screen.contains(" Penicillin: hives and a swollen face"), "the start stays in view:\n\(h.screen)")
+        #expect(canvas.line(cursor.row) == " within an hour, in 2019", "wrapped at a space")
+        #expect(cursor.column == canvas.line(cursor.row).count, "after the last letter")
+        let lastRow = cursor.row
+        h.type([.home])                                        // the start of the text is on the first row
+        canvas = try #require(h.backend.last)
+        cursor = try #require(canvas.cursor)
+        #expect(cursor == Point(row: lastRow - 1, column: 1))
+        h.type([.end, .backspace, .backspace, .backspace, .backspace]); h.type("2020")
+        h.type([.enter])
+        #expect(h.app.state.answers.string("allergies-other") == "Penicillin: hives and a swollen face within an hour, in 2020")
+    }
+
+    @Test func aWordThatJustFitsStaysOnItsLine() throws {
+        let h = try Harness(size: Size(rows: 12, columns: 40))
+        h.type(Array(Harness.upToAllergies().dropLast()))      // on the medicines question
+        h.type("Metformin 500 mg twice a day; vitamin")         // 37 characters: the whole line but the cursor's cell
+        var canvas = try #require(h.backend.last)
+        var cursor = try #require(canvas.cursor)
+        #expect(canvas.line(cursor.row) == " Metformin 500 mg twice a day; vitamin")
+        #expect(cursor.column == 38)
+        h.type(" ")                                            // the space hangs; typing goes on below
+        canvas = try #require(h.backend.last)
+        cursor = try #require(canvas.cursor)
+        #expect(canvas.line(cursor.row - 1) == " Metformin 500 mg twice a day; vitamin")
+        #expect(cursor.column == 1)
+        h.type("D 1000 units")
+        canvas = try #require(h.backend.last)
+        #expect(canvas.line(cursor.row) == " D 1000 units")
+        h.type([.left, .left, .left, .left, .left, .left, .left, .left, .left, .left, .left, .left, .left])
+        cursor = try #require(h.backend.last?.cursor)          // back before the hanging space: end of the first row
+        #expect(cursor == Point(row: canvas.cursor!.row - 1, column: 38))
+    }
+
+    @Test func threeHundredCharactersFollowTheCursorAndNoMore() throws {
+        let h = try Harness(size: Size(rows: 12, columns: 40))
+        h.type(Array(Harness.upToAllergies().dropLast()))      // on the medicines question (300 at most)
+        let sentence = "Metformin 500 mg twice a day, vitamin D. "
+        let text = String(String(repeating: sentence, count: 8).prefix(300))
+        h.type(text + "MORE")
+        #expect(h.app.state.screen == .question("medicines"))
         let canvas = try #require(h.backend.last)
         let cursor = try #require(canvas.cursor)
-        let row = canvas.line(cursor.row)
-        #expect(row.contains("in 2019"), "the end being typed is in view: \(row)")
-        #expect(cursor.column < 40)
+        #expect(cursor.row <= 10, "the cursor stays on the screen, above the key hints")
+        #expect(!h.screen.contains("MORE"), "typing stops at 300 characters")
         h.type([.enter])
+        #expect(h.app.state.answers.string("medicines") == text.trimmingCharacters(in: .whitespaces))
+    }
+
+    @Test func longArabicTextWrapsAndTheCursorFollowsItsEnd() throws {
+        let h = try Harness(size: Size(rows: 12, columns: 40))
+        h.type([.function(2)] + Harness.upToAllergies() + [.character("7"), .enter])
+        let words = "حساسية من البنسلين: شرى وتورم في الوجه خلال ساعة سنة ٢٠١٩"
+        h.type(words)
+        let canvas = try #require(h.backend.last)
+        let cursor = try #require(canvas.cursor)
+        // The last row holds the end of the text, right-aligned. It ends in a number, which reads left to
+        // right at the row's left end (٢٠١٩): the cursor sits just right of its last digit.
+        let letters = ArabicTextEntryTests.letterColumns(canvas, row: cursor.row)
+        #expect(letters.count > 4)
+        #expect(letters.last == 38, "right-aligned")
+        #expect(canvas[cursor.row, letters[0]].text == "٢" && canvas[cursor.row, letters[3]].text == "٩")
+        #expect(cursor.column == letters[3] + 1)
+        h.type(" م")                                          // a letter after it: the cursor goes to its left
+        let after = try #require(h.backend.last)
+        let moved = try #require(after.cursor)
+        #expect(moved.column == ArabicTextEntryTests.letterColumns(after, row: moved.row).first! - 1)
+        h.type([.backspace, .backspace])
+        #expect(h.screen.contains(Bidi.terminalLine("حساسية من البنسلين:", base: .rightToLeft)), "the start is in view")
+        h.type([.enter])
+        // The patient's own words are stored as typed, Arabic-Indic digits included.
         #expect(h.app.state.answers.string("allergies-other") == words)
     }
 
@@ -255,5 +352,73 @@ struct NoticeAndFreeTextTests {
         again.type([])
         #expect(again.app.state.answers.codes("allergies") == ["nickel", "other"])
         #expect(again.app.state.answers.string("allergies-other") == "Latex")
+    }
+}
+
+/// The off-label notice and the free-text questions in `--plain` mode, for screen readers.
+struct PlainNoticeAndFreeTextTests {
+    static let notice = 42      // the notice's line in PlainKioskTests.wholeIntake (just after allergies, 41)
+
+    final class Lines: @unchecked Sendable {
+        var input: [String]
+        var output = ""
+        init(_ input: [String]) { self.input = input }
+        func next() -> String? { input.isEmpty ? nil : input.removeFirst() }
+    }
+
+    func run(_ lines: [String]) throws -> (Lines, IntakeStore) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("intake-plain-\(UUID().uuidString)/i.sqlite").path
+        let store = try IntakeStore(path: path)
+        let io = Lines(lines)
+        let kiosk = PlainKiosk(questionnaire: Harness.questionnaire, store: store, kioskID: "plain",
+                               input: { io.next() }, output: { io.output += $0 }, today: { Harness.visit })
+        _ = kiosk.serveOnePatient()
+        return (io, store)
+    }
+
+    @Test func theNoticeIsPrintedThenEnterContinuesAndNothingIsStored() throws {
+        #expect(PlainKioskTests.wholeIntake[Self.notice - 1] == "8" && PlainKioskTests.wholeIntake[Self.notice] == "")
+        let (io, store) = try run(PlainKioskTests.wholeIntake)
+        #expect(io.output.contains("Please read:\nMicro-Botox injects diluted botulinum toxin"))
+        #expect(io.output.contains("so it is off-label: the prescriber explains this and obtains consent.\nEnter: continue\n> "))
+        let intake = try #require(try store.recentIntakes(limit: 1, status: "submitted").first)
+        #expect(!responseLinkIds(try #require(intake.responseJSON)).contains("off-label-notice"))
+        // The review lists questions only, numbered as they were asked.
+        let review = try #require(io.output.components(separatedBy: "Your answers:").last)
+        #expect(!review.contains("off-label") && !review.contains("Please read"))
+        let photo = try #require(Harness.questionnaire.item("photo-consent")?.text(.en))
+        let asked = try #require(io.output.components(separatedBy: "\n").first { $0.hasSuffix(". " + photo) })
+        #expect(review.contains(asked + ":"), "the photographs question has the same number in the review")
+    }
+
+    @Test func bGoesBackFromTheNotice() throws {
+        var lines = PlainKioskTests.wholeIntake
+        lines.replaceSubrange(Self.notice...Self.notice, with: ["b", "", ""])   // back to allergies, keep them, notice again
+        let (io, store) = try run(lines)
+        #expect(io.output.components(separatedBy: "Please read:").count == 3, "shown twice")
+        #expect(try store.recentIntakes(limit: 1, status: "submitted").count == 1)
+    }
+
+    @Test func noNoticeForMicroneedlingAlone() throws {
+        var lines = PlainKioskTests.wholeIntake
+        lines[4] = "1"                                       // microneedling only
+        lines.remove(at: Self.notice)                        // no Enter for a notice
+        let (io, store) = try run(lines)
+        #expect(!io.output.contains("Please read"))
+        #expect(try store.recentIntakes(limit: 1, status: "submitted").first?.procedures == ["microneedling"])
+    }
+
+    @Test func otherAllergyAndTheirWordsInArabic() throws {
+        var lines = PlainKioskTests.wholeIntake
+        lines[0] = "2"                                       // العربية
+        lines.replaceSubrange((Self.notice - 1)...(Self.notice - 1), with: ["5 7", "", "قفازات اللاتكس: طفح جلدي"])
+        let (io, store) = try run(lines)
+        #expect(io.output.contains("يرجى الإجابة عن هذا السؤال للمتابعة."), "empty words refused")
+        #expect(io.output.contains("يرجى القراءة:"))
+        let intake = try #require(try store.recentIntakes(limit: 1, status: "submitted").first)
+        let json = try #require(intake.responseJSON)
+        #expect(responseCodings(json, "allergies").map(\.code) == ["nickel", "other"])
+        #expect(responseAnswers(json, "allergies-other")?.first?["valueString"] as? String == "قفازات اللاتكس: طفح جلدي")
+        #expect(responseAnswers(json, "medicines") == nil, "left empty")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import IntakeStorage
+import Kiosk
 
 /// The real `intake review` in tmux: sign in, find an intake by code, sign, print, idle out, lock out.
 @Suite(.serialized, .enabled(if: Tmux.available))
@@ -13,7 +14,9 @@ struct ReviewEndToEndTests {
                        "2", "2", "2", "2", "1", "1", "1", "2", "2", "2", "2",
                        "1", "2", "1", "1", "1", "2", "2", "2", "2",
                        "1", "2", "2", "2", "1", "2", "2", "2", "2", "", "8",
-                       "", "", "", "1"]
+                       "", "", "", "1",
+                       // Staff close the kiosk: the command, then the PIN (none is set: --allow-no-pin).
+                       PlainKiosk.staffCommand, ""]
         let output = try t.run(["kiosk", "--plain", "--allow-no-pin", "--db", t.db, "--name", "e2e"], input: answers.joined(separator: "\n") + "\n")
         try t.run(["user", "add", "salma", "--role", "practitioner", "--db", t.db], input: "long-enough\nlong-enough\n")
         let line = try #require(output.split(separator: "\n").last { $0.contains("code to reception") })

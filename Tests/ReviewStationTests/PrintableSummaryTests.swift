@@ -35,6 +35,27 @@ struct PrintableSummaryTests {
 
     @Test func englishIsPrintedAsItIs() throws {
         let summary = try Self.summary(.en)
-        #expect(StoredSummary.printable(summary) == summary.render())
+        #expect(StoredSummary.printable(summary) == summary.renderForPrinter())
+        #expect(StoredSummary.displayable(summary) == summary.render())
+    }
+
+    /// Pages go to a printer with a form feed between them, and to a terminal without one;
+    /// in Arabic each page is reordered on its own, so the form feed never lands inside a line.
+    @Test(arguments: Language.allCases)
+    func pagesAreSeparatedByFormFeedsOnlyForThePrinter(_ language: Language) throws {
+        let summary = try Self.summary(language)
+        let pages = summary.pages()
+        #expect(pages.count >= 2)
+        let printable = StoredSummary.printable(summary)
+        let screen = StoredSummary.displayable(summary)
+        #expect(printable.filter { $0 == "\u{0C}" }.count == pages.count - 1)
+        #expect(!screen.contains("\u{0C}"))
+        #expect(printable.replacingOccurrences(of: "\u{0C}", with: "") == screen)
+        for (index, page) in printable.components(separatedBy: "\u{0C}").enumerated() {
+            #expect(page.hasSuffix("\n"))
+            #expect(page.split(separator: "\n").count <= Summary.linesPerPage)
+            #expect(page.contains(language == .ar ? "\(index + 1)" : "page \(index + 1) of \(pages.count)"))
+            #expect(page.contains("K7M-4QX") && page.contains("1990-04-12"))
+        }
     }
 }

@@ -42,7 +42,7 @@ import TerminalUI
     }
 
     @Test func cursorStopsAtTheEndsAndLetsTheCallerMoveOn() {
-        var list = ChoiceList(options: [.init("A"), .init("B")])
+        var list = ChoiceList(options: [.init("A"), .init("B")], mode: .multiple)
         #expect(list.handle(.up) == .ignored)
         #expect(list.handle(.down) == .handled)
         #expect(list.handle(.down) == .ignored)
@@ -50,6 +50,20 @@ import TerminalUI
         #expect(list.handle(.home) == .handled)
         #expect(list.cursor == 0)
         #expect(list.handle(.tab) == .ignored)
+    }
+
+    /// A single choice is a radio group: a step with an arrow moves the mark with the cursor; a jump
+    /// (Home, End, a page) moves an existing mark but never puts a first one on an unanswered list.
+    @Test func aSingleChoiceIsARadioGroup() {
+        var list = ChoiceList(options: [.init("A"), .init("B"), .init("C")])
+        #expect(list.handle(.end) == .handled)
+        #expect(list.selectedIndices.isEmpty, "a jump marks nothing on an unanswered list")
+        #expect(list.handle(.up) == .changed)
+        #expect(list.selectedIndices == [1])
+        #expect(list.handle(.home) == .changed)
+        #expect(list.selectedIndices == [0] && list.cursor == 0)
+        #expect(list.handle(.up) == .ignored)
+        #expect(list.selectedIndices == [0])
     }
 
     @Test func yesNoConvenience() {
