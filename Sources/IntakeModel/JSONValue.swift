@@ -4,6 +4,10 @@
 /// and every cast to Swift types copies; reading a response that way cost ten
 /// times the assessment itself. This parser keeps booleans apart from numbers
 /// (FHIR needs `true`, not `1`) and reports syntax errors by line and column.
+///
+/// Strict RFC 8259: no leading zeros, `1.`, `.5` or `2.e3`; no duplicate keys (two values for one
+/// key have no single meaning in a clinical record); no lone surrogates, bare control characters,
+/// invalid UTF-8 or numbers too large for a Double. Checked against the JSONTestSuite corpus.
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
@@ -71,6 +75,7 @@ private struct Parser {
 
     mutating func document() throws(JSONSyntaxError) -> JSONValue {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }  // a BOM from a Windows editor
+        if let bad = Self.firstInvalidUTF8(bytes) { throw fail("the text is not valid UTF-8", at: bad) }
         skipSpace()
         let value = try value(depth: 0)
         skipSpace()
@@ -99,12 +104,16 @@ private struct Parser {
             while true {
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a \"key\" in quotes") }
+                let keyStart = i
                 let key = try string()
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after the key \"\(key)\"") }
                 i += 1
                 skipSpace()
-                object[key] = try value(depth: depth + 1)
+                let member = try value(depth: depth + 1)
+                guard object.updateValue(member, forKey: key) == nil else {
+                    throw fail("the key \"\(PatientText.clean(String(key.prefix(40))))\" appears twice in one object", at: keyStart)
+                }
                 skipSpace()
                 guard i < bytes.count else { throw fail("the document ends inside an object") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -131,16 +140,71 @@ private struct Parser {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let start = i
-            i += 1
-            while i < bytes.count, "0123456789.eE+-".utf8.contains(bytes[i]) { i += 1 }
-            guard let number = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else {
-                throw fail("malformed number", at: start)
-            }
-            return .number(number)
+            return .number(try number())
         default:
             throw fail("unexpected character")
         }
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, exactly, and finite.
+    mutating func number() throws(JSONSyntaxError) -> Double {
+        let start = i
+        func digits() -> Int {
+            let from = i
+            while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 }
+            return i - from
+        }
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) else {
+            throw fail("malformed number: a digit must follow '-'", at: start)
+        }
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+            if i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) {
+                throw fail("malformed number: no leading zeros", at: start)
+            }
+        } else {
+            _ = digits()
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw fail("malformed number: a digit must follow '.'", at: start) }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { throw fail("malformed number: the exponent needs digits", at: start) }
+        }
+        guard let value = Double(String(decoding: bytes[start..<i], as: UTF8.self)), value.isFinite else {
+            throw fail("number out of range", at: start)
+        }
+        return value
+    }
+
+    /// The offset of the first byte that is not part of well-formed UTF-8, or nil.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int, minimum: UInt32
+            var scalar: UInt32
+            switch b {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
+            default: return i
+            }
+            guard i + length <= bytes.count else { return i }
+            for k in 1..<length {
+                let c = bytes[i + k]
+                guard c & 0xC0 == 0x80 else { return i }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return i }
+            i += length
+        }
+        return nil
     }
 
     mutating func string() throws(JSONSyntaxError) -> String {
@@ -179,14 +243,17 @@ private struct Parser {
                 case UInt8(ascii: "t"): result.append(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
-                    if (0xD800...0xDBFF).contains(scalar), i + 2 < bytes.count,
-                       bytes[i + 1] == UInt8(ascii: "\\"), bytes[i + 2] == UInt8(ascii: "u") {
+                    if (0xDC00...0xDFFF).contains(scalar) { throw fail("a lone low surrogate \\u escape") }
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: "\\"), bytes[i + 2] == UInt8(ascii: "u") else {
+                            throw fail("a lone high surrogate \\u escape")
+                        }
                         i += 2
                         let low = try hex4()
                         guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
                     result.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default: throw fail("unknown escape \\\(Character(Unicode.Scalar(bytes[i])))")
                 }

@@ -74,6 +74,8 @@ extension JSONValue {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
+        // JSON has no infinity or NaN: never write them (the parser never makes them either).
+        case .number(let d) where !d.isFinite: out += "null"
         case .number(let d): out += d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d)
         case .string(let s): JSONValue.quote(s, into: &out)
         case .array(let values):
