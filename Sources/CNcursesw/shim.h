@@ -88,7 +88,16 @@ static inline void intake_save_termios(struct termios *storage) {
     }
 }
 
-/// Installs SIGTERM/SIGHUP (set a flag) and crash-signal handlers (restore, re-raise).
+/// Installs `action` for `sig` only while the signal still has its default action.
+static inline void intake_restore_on_signal(int sig, const struct sigaction *action) {
+    struct sigaction current;
+    if (sigaction(sig, NULL, &current) != 0) return;
+    if ((current.sa_flags & SA_SIGINFO) || current.sa_handler != SIG_DFL) return;
+    sigaction(sig, action, NULL);
+}
+
+/// Installs SIGTERM/SIGHUP (set a flag), crash-signal handlers (restore, re-raise), and the same
+/// restore-and-re-raise for every other signal that would end the process.
 static inline void intake_install_signal_handlers(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -105,6 +114,32 @@ static inline void intake_install_signal_handlers(void) {
     // SIGQUIT too: it only comes from outside (raw mode makes Ctrl-\ a key) and would leave the terminal raw.
     int signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGQUIT };
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &crash, NULL);
+
+    // Every other signal whose default action ends the process (SIGUSR1, SIGALRM, SIGPIPE, the
+    // real-time ones …) restores the terminal before it does, unless the program already handles
+    // or ignores it (a SIGPIPE set to SIG_IGN stays ignored).
+    int terminating[] = {
+        SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGSYS,
+#ifdef SIGSTKFLT
+        SIGSTKFLT,
+#endif
+#ifdef SIGPOLL
+        SIGPOLL,
+#endif
+#ifdef SIGPWR
+        SIGPWR,
+#endif
+#ifdef SIGEMT
+        SIGEMT,
+#endif
+#ifdef SIGLOST
+        SIGLOST,
+#endif
+    };
+    for (unsigned i = 0; i < sizeof terminating / sizeof terminating[0]; i++) intake_restore_on_signal(terminating[i], &crash);
+#ifdef SIGRTMIN
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) intake_restore_on_signal(sig, &crash);
+#endif
 }
 
 // ncurses' own handlers for SIGINT (restore the terminal, exit) and SIGTSTP (restore, stop, and on

@@ -7,6 +7,8 @@ public enum AnswerValue: Hashable, Sendable {
     case string(String)
     case date(PartialDate)
     case integer(Int)
+    /// A FHIR `decimal`, kept as the digits given (`72.50` stays `72.50`): a Double would change them.
+    case decimal(String)
 
     /// The FHIR `value[x]` key this value is written under.
     public var fhirKey: String {
@@ -16,6 +18,7 @@ public enum AnswerValue: Hashable, Sendable {
         case .string: "valueString"
         case .date: "valueDate"
         case .integer: "valueInteger"
+        case .decimal: "valueDecimal"
         }
     }
 
@@ -27,7 +30,41 @@ public enum AnswerValue: Hashable, Sendable {
         case .string(let s): [fhirKey: s]
         case .date(let d): [fhirKey: d.description]
         case .integer(let n): [fhirKey: n]
+        case .decimal(let digits): [fhirKey: Double(digits) ?? 0]
         }
+    }
+}
+
+extension AnswerValue {
+    /// A decimal as the shortest digits that read back as the same number (`72.5`, `3`).
+    public static func decimalDigits(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    /// Typed digits as a decimal answer: an optional minus, digits, an optional fraction; nil otherwise.
+    public static func decimal(typed text: String) -> AnswerValue? {
+        let digits = western(text)
+        guard digits.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?/) != nil, let value = Double(digits), value.isFinite else { return nil }
+        return .decimal(decimalDigits(value))
+    }
+
+    /// Typed digits as an integer answer (Western or Arabic-Indic digits, an optional minus); nil otherwise.
+    public static func integer(typed text: String) -> AnswerValue? {
+        let digits = western(text)
+        guard digits.wholeMatch(of: /-?[0-9]+/) != nil, let value = Int(digits) else { return nil }
+        return .integer(value)
+    }
+
+    /// Arabic-Indic digits as 0–9 and the Arabic decimal separator as ".", everything else as typed.
+    static func western(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar -> Unicode.Scalar in
+            switch scalar.value {
+            case 0x660...0x669: Unicode.Scalar(scalar.value - 0x660 + 0x30)!
+            case 0x6F0...0x6F9: Unicode.Scalar(scalar.value - 0x6F0 + 0x30)!
+            case 0x66B: "."
+            default: scalar
+            }
+        }))
     }
 }
 
@@ -163,6 +200,7 @@ extension Questionnaire.Item {
             case .string(let s): PatientText.clean(s)
             case .date(let d): d.description
             case .integer(let n): String(n)
+            case .decimal(let digits): digits
             }
         }.joined(separator: language == .ar ? "، " : ", ")
     }

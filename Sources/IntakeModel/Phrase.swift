@@ -80,6 +80,7 @@ public enum Phrase: String, CaseIterable, Sendable {
     case kioskTextTooLong = "kiosk.text.tooLong"
     case kioskTextTooShort = "kiosk.text.tooShort"
     case kioskTextPattern = "kiosk.text.pattern"
+    case kioskNumberInvalid = "kiosk.number.invalid"
     case kioskReviewTitle = "kiosk.review.title"
     case kioskReviewBody = "kiosk.review.body"
     case kioskReviewContinue = "kiosk.review.continue"
@@ -163,6 +164,8 @@ public enum Phrase: String, CaseIterable, Sendable {
     case stationCurrentDecisions = "station.decision.current"
     case stationAmendNotice = "station.decision.amend"
     case stationPrintOutcome = "station.print.outcome"
+    case stationPrinting = "station.print.printing"
+    case stationSignedOutAccount = "station.signedOutAccount"
 
     /// The phrase in `language`.
     public func callAsFunction(_ language: Language) -> String { text(language) }

@@ -149,7 +149,7 @@ extension Questionnaire {
 
     /// The FHIR item types this questionnaire uses.
     public enum ItemType: String, Sendable, CaseIterable {
-        case group, display, boolean, choice, string, text, date, integer
+        case group, display, boolean, choice, string, text, date, integer, decimal
 
         /// Whether items of this type are questions with answers.
         public var takesAnswers: Bool { self != .group && self != .display }
@@ -207,8 +207,8 @@ extension Questionnaire {
     /// Reads and checks a questionnaire file.
     public static func load(contentsOf url: URL) throws(QuestionnaireError) -> Questionnaire {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw QuestionnaireError(file: url.path, problems: [.init(path: "", message: "cannot read the file: \(error.localizedDescription)")])
+        do { data = try InputFile.read(url.path, expected: "a FHIR Questionnaire JSON file") } catch {
+            throw QuestionnaireError(file: url.path, problems: [.init(path: "", message: error.reason)])
         }
         return try parse(data, file: url.path)
     }

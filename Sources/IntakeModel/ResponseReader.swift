@@ -167,6 +167,7 @@ public struct ResponseReader: Sendable {
             case .string, .text: expected = "valueString"
             case .date: expected = "valueDate"
             case .integer: expected = "valueInteger"
+            case .decimal: expected = "valueDecimal"
             case .group, .display: expected = "no value"
             }
             guard key == expected else {
@@ -194,6 +195,9 @@ public struct ResponseReader: Sendable {
             case .integer:
                 guard let n = raw.int else { throw fail(.wrongType, "valueInteger must be a whole number, found \(raw.brief)") }
                 return .integer(n)
+            case .decimal:
+                guard case .number(let d) = raw else { throw fail(.wrongType, "valueDecimal must be a number, found \(raw.brief)") }
+                return .decimal(AnswerValue.decimalDigits(d))
             case .date:
                 guard let text = raw.string, let date = PartialDate(text) else {
                     throw fail(.badDate, "\(raw.brief) is not a valid date; use YYYY-MM-DD\(item.allowsPartialDate ? ", YYYY-MM or YYYY" : "")")

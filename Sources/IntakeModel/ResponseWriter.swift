@@ -8,6 +8,7 @@ extension AnswerValue {
         case .string(let s): .object(["valueString": .string(s)])
         case .date(let d): .object(["valueDate": .string(d.description)])
         case .integer(let n): .object(["valueInteger": .number(Double(n))])
+        case .decimal(let digits): .object(["valueDecimal": .number(Double(digits) ?? 0)])
         }
     }
 }

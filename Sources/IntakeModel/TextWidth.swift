@@ -6,7 +6,11 @@
 public enum TextWidth {
     /// Columns `text` occupies.
     public static func columns(_ text: some StringProtocol) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + columns($1) }
+        columns(text.unicodeScalars)
+    }
+
+    static func columns(_ scalars: some Sequence<Unicode.Scalar>) -> Int {
+        scalars.reduce(0) { $0 + columns($1) }
     }
 
     public static func columns(_ scalar: Unicode.Scalar) -> Int {
@@ -43,12 +47,13 @@ public enum TextWidth {
             while wordWidth > width {
                 var head = "", headWidth = 0
                 var rest = word[...]
-                while let c = rest.first, headWidth + columns(String(c)) <= width {
-                    head.append(c); headWidth += columns(String(c)); rest = rest.dropFirst()
+                while let c = rest.first, headWidth + columns(c.unicodeScalars) <= width {
+                    head.append(c); headWidth += columns(c.unicodeScalars); rest = rest.dropFirst()
                 }
-                if head.isEmpty { head = String(rest.prefix(1)); rest = rest.dropFirst() }
+                if head.isEmpty, let c = rest.first { head = String(c); headWidth = columns(c.unicodeScalars); rest = rest.dropFirst() }
                 lines.append(head)
-                word = rest; wordWidth = columns(word)
+                // What is left is narrower by the head: counting it again would make a long word quadratic.
+                word = rest; wordWidth -= headWidth
             }
             line = String(word); lineWidth = wordWidth
         }

@@ -18,7 +18,7 @@ extension IntakeStore {
                 where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && attempt < 8 {
                 continue
             } catch {
-                throw .databaseFailed(path: path, reason: Self.reason(error))
+                throw Self.failure(path: path, error)
             }
         }
         preconditionFailure("unreachable: the last attempt returns or throws")
@@ -102,6 +102,9 @@ extension IntakeStore {
             try intake.update(db)
             try AnswerRecord.filter(AnswerRecord.Columns.intakeID == draftID).deleteAll(db)
         }
+        // secure_delete zeroed the answers in the new pages; older copies of those pages, with
+        // the patient's name and phone, are still in the -wal file until it is emptied.
+        truncateWAL()
     }
 
     /// Drafts neither submitted nor abandoned, oldest first, for a kiosk to resume or clean up.

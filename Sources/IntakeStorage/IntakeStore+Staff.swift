@@ -80,7 +80,8 @@ extension IntakeStore {
     ///
     /// - Throws: `SignInError.wrongNameOrPassword(retryAfter:)` for an unknown name or a wrong
     ///   password (the same for both), `.locked(until:)` on the fifth wrong password in a row and
-    ///   while locked, `.disabled` for a disabled account given its right password.
+    ///   while locked. A disabled account is refused like a wrong password (never `.disabled`),
+    ///   and every path costs one scrypt, so neither the answer nor its time tells names apart.
     public func signIn(name: String, password: String, now: Date = Date()) throws(SignInError) -> StaffUser {
         let checked = try checkPassword(name: name, password: password, now: now)
         // The failure is thrown only after the transaction commits its count and audit entry.
@@ -92,6 +93,18 @@ extension IntakeStore {
             return outcome
         }
         return try outcome.get().user
+    }
+
+    /// The account as it stands now, if it may still act: nil when it is disabled, locked or gone.
+    ///
+    /// The review station asks this before every action that reads or writes patient data, so
+    /// disabling or locking an account ends a session that is already open at its next action.
+    public func activeAccount(_ user: StaffUser, now: Date = Date()) throws(StorageError) -> StaffUser? {
+        try read { db in
+            guard let record = try StaffUserRecord.fetchOne(db, key: user.id) else { return nil }
+            let account = record.user
+            return account.disabled || account.isLocked(at: now) ? nil : account
+        }
     }
 
     // MARK: - Internals
@@ -123,16 +136,15 @@ extension IntakeStore {
     /// held only for the bookkeeping that follows.
     func checkPassword(name: String, password: String, now: Date) throws(SignInError) -> CheckedPassword {
         let account = try read(SignInError.storage) { db in try Self.staffRecord(db, name: name) }
+        // Exactly one scrypt on every path (unknown name, locked, disabled, wrong or right password),
+        // so that the time taken tells nothing about which names exist or what state they are in.
+        let hash = account.map(\.passwordHash).flatMap { SecretHasher.canVerify($0) ? $0 : nil } ?? decoyHash
+        let matched = pinHasher.verify(password, against: hash)
         guard let account else {
-            // Spend the same time as for a real account, so timing does not tell names apart.
-            _ = pinHasher.verify(password, against: decoyHash)
             return CheckedPassword(typedName: name, account: nil, matched: false)
         }
-        if account.user.isLocked(at: now) {
-            return CheckedPassword(typedName: name, account: account, matched: false)
-        }
         return CheckedPassword(typedName: name, account: account,
-                               matched: pinHasher.verify(password, against: account.passwordHash))
+                               matched: matched && !account.user.isLocked(at: now) && hash == account.passwordHash)
     }
 
     /// A well-formed hash at this store's cost that no password matches: checking against it
@@ -163,6 +175,16 @@ extension IntakeStore {
         if let until = account.lockedUntil, until > now {
             return try fail(.locked(until: until), "locked until \(StorageTime.text(until)) UTC")
         }
+        // A disabled account is refused like a wrong password, whatever was typed: a distinct
+        // answer would confirm the password (the audit entry says why, for the admin).
+        if account.disabled {
+            let (throttle, error) = Throttle(failedAttempts: account.failedAttempts,
+                                             lockedUntil: account.lockedUntil).failing(at: now)
+            account.failedAttempts = throttle.failedAttempts
+            account.lockedUntil = throttle.lockedUntil
+            try account.update(db)
+            return try fail(error, "account disabled")
+        }
         // A password changed between the check and now invalidates the check.
         guard checked.matched, account.passwordHash == read.passwordHash else {
             let (throttle, error) = Throttle(failedAttempts: account.failedAttempts,
@@ -172,9 +194,6 @@ extension IntakeStore {
             try account.update(db)
             let locked = throttle.lockedUntil.map { "; locked until \(StorageTime.text($0)) UTC" } ?? ""
             return try fail(error, "wrong password\(locked)")
-        }
-        if account.disabled {
-            return try fail(.disabled, "account disabled")
         }
         if account.failedAttempts != 0 || account.lockedUntil != nil {
             account.failedAttempts = 0

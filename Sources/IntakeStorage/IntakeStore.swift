@@ -15,24 +15,33 @@ import Darwin
 /// transaction, and a writer that finds the file busy waits up to ten seconds instead of
 /// failing, so "database is locked" never reaches a patient.
 public final class IntakeStore: Sendable {
-    /// The database file.
+    /// The database file, as it was given.
     public let path: String
+    /// The file actually opened: `path`, or the file it links to when a link was allowed.
+    let filePath: String
     let pool: DatabasePool
     let pinHasher: SecretHasher
+    /// What opening tightened (a file or folder other users could read), for standard error.
+    public let openingNotes: [String]
 
-    /// Opens the database at `path`, creating it and its folders if needed, and migrates it.
+    /// Opens the database at `path`, creating it and its folders if needed, checks it and
+    /// migrates it.
     ///
     /// New folders get mode 0700 and a new file mode 0600 (its -wal and -shm files too), since the
-    /// file holds health data. `pinHasher` sets the cost of staff PIN hashes; tests lower it.
-    public init(path: String, pinHasher: SecretHasher = SecretHasher()) throws(StorageError) {
+    /// file holds health data; our own looser files are tightened (see `openingNotes`), and a file
+    /// or folder of another user's, a symbolic link (unless `allowSymlink`, for a path named with
+    /// --db), a FIFO or device, a damaged file (`PRAGMA quick_check`) and a file from a newer
+    /// version are refused. `pinHasher` sets the cost of staff PIN hashes; tests lower it.
+    public init(path: String, pinHasher: SecretHasher = SecretHasher(), allowSymlink: Bool = false) throws(StorageError) {
         guard !path.isEmpty else {
             throw .cannotOpen(path: path, reason: "the path is empty")
         }
         self.path = path
         self.pinHasher = pinHasher
 
-        try Self.createFolders(containing: path)
-        let created = try Self.createPrivateFile(at: path)
+        let prepared = try FileSafety.prepare(path, allowSymlink: allowSymlink)
+        filePath = prepared.path
+        openingNotes = prepared.notes
 
         var configuration = Configuration()
         configuration.label = "IntakeStore"
@@ -44,17 +53,30 @@ public final class IntakeStore: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: prepared.path, configuration: configuration)
         } catch {
-            throw .cannotOpen(path: path, reason: Self.reason(error))
+            throw Self.failure(path: path, error, opening: true)
         }
 
+        try Self.check(pool, path: path)
         try Self.migrate(pool, path: path)
 
-        if created {
-            // SQLite gives -wal and -shm the mode of the main file; this makes sure of it even if
-            // they were left over from an earlier file with looser permissions.
-            for suffix in ["-wal", "-shm"] { chmod(path + suffix, 0o600) }
+        // SQLite gives -wal and -shm the mode of the main file; this makes sure of it.
+        for suffix in ["-wal", "-shm"] { chmod(prepared.path + suffix, 0o600) }
+    }
+
+    deinit {
+        truncateWAL()
+    }
+
+    /// Copies the write-ahead log into the database and empties it (`wal_checkpoint(TRUNCATE)`),
+    /// so that rows deleted since (an abandoned patient's answers) no longer sit in the -wal file.
+    ///
+    /// Best effort: with another process in the middle of a read it waits up to the busy
+    /// timeout, then leaves the log for the next checkpoint.
+    public func truncateWAL() {
+        _ = try? pool.writeWithoutTransaction { db in
+            try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
 
@@ -85,7 +107,7 @@ public final class IntakeStore: Sendable {
         } catch let error as StorageError {
             throw error
         } catch {
-            throw .databaseFailed(path: path, reason: Self.reason(error))
+            throw Self.failure(path: path, error)
         }
     }
 
@@ -96,7 +118,7 @@ public final class IntakeStore: Sendable {
         } catch let error as StorageError {
             throw error
         } catch {
-            throw .databaseFailed(path: path, reason: Self.reason(error))
+            throw Self.failure(path: path, error)
         }
     }
 
@@ -110,7 +132,7 @@ public final class IntakeStore: Sendable {
         } catch let error as StorageError {
             throw wrap(error)
         } catch {
-            throw wrap(.databaseFailed(path: path, reason: Self.reason(error)))
+            throw wrap(Self.failure(path: path, error))
         }
     }
 
@@ -123,7 +145,7 @@ public final class IntakeStore: Sendable {
         } catch let error as StorageError {
             throw wrap(error)
         } catch {
-            throw wrap(.databaseFailed(path: path, reason: Self.reason(error)))
+            throw wrap(Self.failure(path: path, error))
         }
     }
 
@@ -151,19 +173,35 @@ public final class IntakeStore: Sendable {
         }
     }
 
-    /// Creates the database file with mode 0600 if it does not exist; returns whether it did.
-    ///
-    /// Creating it here, rather than letting SQLite do it, is what keeps the umask out of the
-    /// file's permissions.
-    static func createPrivateFile(at path: String) throws(StorageError) -> Bool {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor < 0 {
-            if errno == EEXIST { return false }
-            throw .cannotOpen(path: path, reason: errnoReason())
+    /// Refuses a damaged file (`PRAGMA quick_check`) and one migrated by a newer version.
+    static func check(_ pool: DatabasePool, path: String) throws(StorageError) {
+        let result: [String]
+        let applied: Set<String>
+        do {
+            (result, applied) = try pool.read { db in
+                (try String.fetchAll(db, sql: "PRAGMA quick_check"), try Schema.migrator.appliedIdentifiers(db))
+            }
+        } catch {
+            throw failure(path: path, error)
         }
-        defer { close(descriptor) }
-        fchmod(descriptor, 0o600)
-        return true
+        guard result == ["ok"] else {
+            throw .damaged(path: path, reason: "SQLite's quick_check found: " + result.prefix(3).joined(separator: "; "))
+        }
+        if let newer = Schema.newest(of: applied.subtracting(Schema.migrator.migrations)) {
+            throw .newerSchema(path: path, found: newer, known: Schema.migrator.migrations.last ?? "none")
+        }
+    }
+
+    /// The storage error for a database failure: a damaged file is named as such, whatever the
+    /// operation, so that no one looks for a disk-space problem.
+    static func failure(path: String, _ error: any Error, opening: Bool = false) -> StorageError {
+        if let error = error as? StorageError { return error }
+        if let error = error as? DatabaseError {
+            if error.resultCode == .SQLITE_CORRUPT || (error.resultCode == .SQLITE_NOTADB && !opening) {
+                return .damaged(path: path, reason: reason(error))
+            }
+        }
+        return opening ? .cannotOpen(path: path, reason: reason(error)) : .databaseFailed(path: path, reason: reason(error))
     }
 
     /// Runs the migrations, tolerating another process that migrates the same new file at once.
@@ -182,7 +220,7 @@ public final class IntakeStore: Sendable {
                 if (try? pool.read(migrator.hasCompletedMigrations)) == true { return }
             }
         }
-        throw .cannotOpen(path: path, reason: lastError.map(reason) ?? "migration failed")
+        throw lastError.map { failure(path: path, $0, opening: true) } ?? .cannotOpen(path: path, reason: "migration failed")
     }
 
     /// A short, lower-case reason for a failure, fit to follow a colon in a message.

@@ -58,6 +58,11 @@ enum Schema {
         return migrator
     }
 
+    /// The latest of these migration identifiers ("v10" after "v9"), or nil when there are none.
+    static func newest(of identifiers: Set<String>) -> String? {
+        identifiers.max { (Int($0.dropFirst()) ?? 0, $0) < (Int($1.dropFirst()) ?? 0, $1) }
+    }
+
     /// "v2": staff accounts, signed decisions, the review state of each intake and the audit log.
     static func createReviewTables(_ db: Database) throws {
         try db.create(table: "staff_user") { t in

@@ -19,6 +19,22 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     case pinTooShort(minimum: Int)
     /// The stored staff PIN is not in a format this version can check.
     case unreadableStaffPIN
+    /// The database path is a symbolic link, and was not named explicitly with --db.
+    case symlinkRefused(path: String, target: String)
+    /// The database path is a symbolic link to nothing.
+    case danglingSymlink(path: String, target: String)
+    /// The database file, or its folder, belongs to another user, who could read or swap it.
+    case ownedByAnotherUser(path: String, owner: String, isFolder: Bool)
+    /// The database folder can be written by other users, who could replace the database.
+    case folderWritableByOthers(path: String)
+    /// The database was migrated by a newer version of intake, to a schema this one does not know.
+    case newerSchema(path: String, found: String, known: String)
+    /// SQLite found the file damaged (`PRAGMA quick_check`, or SQLITE_CORRUPT on the way).
+    case damaged(path: String, reason: String)
+    /// A backup could not be written, or did not check out; nothing was left at `path`.
+    case backupFailed(path: String, reason: String)
+    /// `intake restore` refused the backup, or could not put it in place; the database is unchanged.
+    case restoreFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +54,24 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
             "a staff PIN needs at least \(minimum) characters; choose a longer one"
         case .unreadableStaffPIN:
             "the stored staff PIN cannot be checked by this version of intake; set the staff PIN again"
+        case let .symlinkRefused(path, target):
+            "the intake database path \(path) is a symbolic link (to \(target)), which could send patient data elsewhere; name the real file with --db PATH, or name the link itself with --db to use it anyway"
+        case let .danglingSymlink(path, target):
+            "the intake database path \(path) is a symbolic link to \(target), which does not exist; remove the link, or choose the file with --db PATH"
+        case let .ownedByAnotherUser(path, owner, isFolder):
+            isFolder
+                ? "the database folder \(path) belongs to another user, \(owner), who could read or replace the patient data in it; choose a folder of your own with --db PATH"
+                : "the intake database \(path) belongs to another user, \(owner), who could read the patient data in it; move it aside (an administrator can check what it holds), or choose another file with --db PATH"
+        case let .folderWritableByOthers(path):
+            "the database folder \(path) can be written by other users, who could replace the database; run chmod go-w \(path), or choose a folder of your own with --db PATH"
+        case let .newerSchema(path, found, known):
+            "the intake database \(path) was written by a newer version of intake (database schema \(found); this intake knows schema versions up to \(known)); run the newer intake, or restore a backup made by this version with `intake restore`"
+        case let .damaged(path, reason):
+            "the database file is damaged: restore from backup (intake restore BACKUP --db \(path)); \(path): \(reason)"
+        case let .backupFailed(path, reason):
+            "cannot write the backup \(path): \(reason)"
+        case let .restoreFailed(path, reason):
+            "nothing was restored into \(path): \(reason)"
         }
     }
 }

@@ -177,12 +177,27 @@ public struct Summary: Sendable {
     /// spaces they leave at either end trimmed.
     private func cleaned(_ text: String) -> String {
         let clean = PatientText.clean(text)
-        return String(clean.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+        // Found from either end: the time grows with the spaces trimmed, not with the text.
+        guard let first = clean.firstIndex(where: { $0 != " " }), let last = clean.lastIndex(where: { $0 != " " }) else {
+            return ""
+        }
+        return String(clean[first...last])
     }
 
-    /// The patient's name as printed: cleaned, or "(not answered)".
+    /// Patient-typed text as printed: cleaned, and cut with "…" at the question's `maxLength`,
+    /// the most the kiosk accepts (a response file may hold more).
+    private func limited(_ text: String, _ linkId: String) -> String {
+        let clean = cleaned(text)
+        guard let max = questionnaire.item(linkId)?.maxLength, max > 0,
+              let end = clean.index(clean.startIndex, offsetBy: max, limitedBy: clean.endIndex), end < clean.endIndex else {
+            return clean
+        }
+        return String(clean[..<end]) + "…"
+    }
+
+    /// The patient's name as printed: cleaned and limited, or "(not answered)".
     private var patientName: String {
-        answers.string("patient-name").map(cleaned) ?? Phrase.notAnswered(language)
+        answers.string("patient-name").map { limited($0, "patient-name") } ?? Phrase.notAnswered(language)
     }
 
     private var dateOfBirth: String {
@@ -196,9 +211,9 @@ public struct Summary: Sendable {
         (item.type == .string || item.type == .text) && item.pattern == nil
     }
 
-    /// Cleaned patient text with the patient's-words mark.
-    private func patientsWords(_ text: String) -> String {
-        Phrase.patientQuoted(language, cleaned(text), Phrase.patientWords(language))
+    /// Cleaned and limited patient text with the patient's-words mark.
+    private func patientsWords(_ text: String, _ linkId: String) -> String {
+        Phrase.patientQuoted(language, limited(text, linkId), Phrase.patientWords(language))
     }
 
     /// `text` with `marker` at the right edge of its last line, or on a line of its own when it does not fit.
@@ -240,7 +255,7 @@ public struct Summary: Sendable {
         head += wrap(Phrase.clinicHeader(lang))
         head += wrap(Phrase.summaryTitle(lang))
         head.append(rule)
-        let name = answers.string("patient-name").map(patientsWords) ?? Phrase.notAnswered(lang)
+        let name = answers.string("patient-name").map { patientsWords($0, "patient-name") } ?? Phrase.notAnswered(lang)
         head += wrap("\(Phrase.patient(lang)): \(name)")
         if let dob = answers.date("patient-dob") {
             var line = "\(Phrase.dateOfBirth(lang)): \(dob)"
@@ -330,7 +345,9 @@ public struct Summary: Sendable {
         func answerBlock(_ question: Questionnaire.Item) -> Block {
             let mark = marked.contains(question.linkId) ? "* " : "  "
             var answer = question.answerText(answers, lang)
-            if isPatientsWords(question), let text = answers.string(question.linkId) { answer = patientsWords(text) }
+            if let text = answers.string(question.linkId), question.type == .string || question.type == .text {
+                answer = isPatientsWords(question) ? patientsWords(text, question.linkId) : limited(text, question.linkId)
+            }
             return Block(lines: wrap("\(question.text(lang)) -> \(answer)", first: mark, rest: "      "))
         }
         for item in questionnaire.items {

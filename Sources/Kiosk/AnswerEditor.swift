@@ -42,7 +42,16 @@ struct AnswerEditor: Equatable {
             // theirs. The expected form is a dim placeholder, which is never text.
             control = .text(TextField(text: text, maxLength: 10, allowedCharacters: AnswerEditor.dateCharacters,
                                       placeholder: item.allowsPartialDate ? "YYYY-MM-DD / YYYY-MM / YYYY" : "YYYY-MM-DD"))
-        case .string, .text, .integer, .group, .display:
+        case .integer, .decimal:
+            var text = ""
+            switch current.first {
+            case .integer(let n)?: text = String(n)
+            case .decimal(let digits)?: text = digits
+            default: break
+            }
+            let allowed = item.type == .decimal ? AnswerEditor.decimalCharacters : AnswerEditor.integerCharacters
+            control = .text(TextField(text: text, maxLength: 16, allowedCharacters: allowed))
+        case .string, .text, .group, .display:
             var text = ""
             if case .string(let s)? = current.first { text = s }
             control = .text(TextField(text: text, maxLength: item.maxLength))
@@ -50,6 +59,8 @@ struct AnswerEditor: Equatable {
     }
 
     static let dateCharacters: Set<Character> = Set("0123456789-٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
+    static let integerCharacters: Set<Character> = Set("0123456789-٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
+    static let decimalCharacters: Set<Character> = integerCharacters.union([".", "٫"])
 
     /// Re-labels the editor in another language, keeping what the patient has chosen or typed.
     func relabelled(_ language: Language, today: Day) -> AnswerEditor {
@@ -107,7 +118,13 @@ struct AnswerEditor: Equatable {
         case .text(let field):
             let text = field.text.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { return .success([]) }
-            return item.type == .date ? date(text, today: today) : string(text)
+            switch item.type {
+            case .date: return date(text, today: today)
+            // Numbers keep their FHIR type: stored as valueInteger / valueDecimal, read back as numbers.
+            case .integer: return AnswerValue.integer(typed: text).map { .success([$0]) } ?? .failure(Problem(.kioskNumberInvalid))
+            case .decimal: return AnswerValue.decimal(typed: text).map { .success([$0]) } ?? .failure(Problem(.kioskNumberInvalid))
+            default: return string(text)
+            }
         }
     }
 

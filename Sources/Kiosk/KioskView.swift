@@ -62,8 +62,13 @@ public struct KioskView {
             // The staff line: what staff must know before they walk away (no PIN, a theme or setting ignored).
             let notes = (state.staffPINIsSet ? [] : [Phrase.kioskWelcomeNoPIN(lang)]) + state.staffNotes
             if !notes.isEmpty && !compact {
-                canvas.write(PatientText.clean(notes.joined(separator: " · ")), row: bottom, in: body, style: .warning,
-                             direction: context.direction)
+                // One line each, upwards from the notice line: joined on one line, the no-PIN warning
+                // pushed a theme or settings problem off the edge of an 80-column screen.
+                let listEnd = top + list.preferredHeight(width: body.columns, symbols: symbols)
+                for (i, note) in notes.reversed().enumerated() where bottom - i >= listEnd {
+                    canvas.write(PatientText.clean(note), row: bottom - i, in: body, style: .warning,
+                                 direction: context.direction)
+                }
             }
             hints = [("↑↓", Phrase.kioskHintChoose(lang)), ("Enter", Phrase.kioskHintBegin(lang))]
             canvas.cursor = nil

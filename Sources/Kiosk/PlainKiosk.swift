@@ -143,8 +143,12 @@ public struct PlainKiosk {
     /// The staff PIN, checked in the database as the full-screen kiosk does (throttled, audited).
     private func staffMayLeave(_ language: Language) -> Bool {
         output(Phrase.kioskStaffTitle(language) + ". PIN: ")
+        // Not echoed: a PIN left on the screen (or a braille display) is read by the next patient.
+        let echo = inputIsTerminal ? Self.echoOff() : nil
+        let typed = read(60)
+        if let echo { Self.restore(echo) }
         let pin: String
-        switch read(60) {
+        switch typed {
         case .line(let line): pin = line
         default: say(""); return false
         }
@@ -165,6 +169,29 @@ public struct PlainKiosk {
             say(Phrase.kioskSaveFailed(language))
         }
         return false
+    }
+
+    /// Turns off echo on standard input if it is a terminal, returning the settings to restore. Until
+    /// then SIGTERM and SIGHUP put echo back before they end the process, as they would have.
+    private static func echoOff() -> termios? {
+        var saved = termios()
+        guard isatty(STDIN_FILENO) == 1, tcgetattr(STDIN_FILENO, &saved) == 0 else { return nil }
+        terminalBeforePIN = saved
+        echoHiddenForPIN = 1
+        signal(SIGTERM, restoreEchoThenDie)
+        signal(SIGHUP, restoreEchoThenDie)
+        var silent = saved
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSANOW, &silent)
+        return saved
+    }
+
+    private static func restore(_ saved: termios) {
+        var saved = saved
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+        echoHiddenForPIN = 0
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGHUP, SIG_DFL)
     }
 
     /// One whole intake, from the language question to the intake code.
@@ -383,6 +410,17 @@ public struct PlainKiosk {
     static func number(_ text: String) -> Int? {
         PartialDate.westernDigits(text).flatMap { Int($0) }
     }
+}
+
+/// The terminal as it was before echo was turned off for the staff PIN, for a signal handler.
+nonisolated(unsafe) private var terminalBeforePIN = termios()
+nonisolated(unsafe) private var echoHiddenForPIN: sig_atomic_t = 0
+
+/// SIGTERM or SIGHUP while the PIN is typed: echo back on, then the signal's default action.
+private func restoreEchoThenDie(_ signalNumber: Int32) {
+    if echoHiddenForPIN != 0 { tcsetattr(STDIN_FILENO, TCSANOW, &terminalBeforePIN) }
+    signal(signalNumber, SIG_DFL)
+    raise(signalNumber)
 }
 
 /// What a line-by-line kiosk reads: a line, nothing for a while, or the end of input.

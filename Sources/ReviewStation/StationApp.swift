@@ -22,6 +22,8 @@ public final class StationApp {
     let date: () -> Date
     let shouldStop: () -> Bool
     public private(set) var finished = false
+    /// Prints handed to lp in the background: a hung lp must not freeze the station.
+    let prints = BackgroundPrints()
 
     public init(questionnaire: Questionnaire, store: IntakeStore, backend: TerminalBackend, view: StationView = StationView(),
                 printer: Printer, printerName: String? = nil, language: Language = .en, idle: Double = 300,
@@ -41,16 +43,45 @@ public final class StationApp {
 
     public func run() {
         while !finished { step() }
+        // Let prints under way finish (lp gives up after the printer's timeout), so their
+        // outcome is audited; not when the station was told to stop.
+        if !shouldStop() { _ = prints.wait(timeout: printer.timeout + 5) }
+        collectPrints()
+    }
+
+    /// Waits until every background print has an outcome, then shows and audits them; false on timeout.
+    @discardableResult
+    public func waitForPrints(timeout: Double) -> Bool {
+        let done = prints.wait(timeout: timeout)
+        collectPrints()
+        return done
+    }
+
+    /// Shows and audits the outcomes of background prints that have finished.
+    func collectPrints() {
+        for job in prints.takeFinished() {
+            try? store.record(.print, user: job.user, intakeCode: job.code, detail: job.outcome.message, at: date())
+            state.printed(job.outcome.message, code: job.code)
+        }
     }
 
     /// Draws, waits for one key or the next deadline, and handles it.
     public func step() {
+        collectPrints()
         let now = clock()
         state.pageSize = StationView.queueRows(for: backend.size)
         backend.present(view.render(state, size: backend.size, now: now))
-        let wait = max(0.05, min(1.0, (state.nextDeadline() ?? now + 1) - now))
+        // While a print is under way, look for its outcome every 100 ms.
+        let wait = max(0.05, min(prints.pending ? 0.1 : 1.0, (state.nextDeadline() ?? now + 1) - now))
         let key = backend.nextKey(timeout: .milliseconds(Int(wait * 1000)))
-        if shouldStop() { finished = true; return }
+        if shouldStop() {
+            // SIGTERM or SIGHUP: the session ends here, and the audit log says so.
+            if let user = state.user {
+                try? store.record(.signOut, user: user.name, detail: "station terminated", at: date())
+            }
+            finished = true
+            return
+        }
         let after = clock()
         state.pageSize = StationView.queueRows(for: backend.size)
         perform(key.map { state.handle($0, now: after) } ?? state.tick(now: after))
@@ -72,6 +103,7 @@ public final class StationApp {
         case .signOut(let user, let reason):
             try? store.record(.signOut, user: user, detail: reason, at: date())
         case .loadQueue(let tab, let search, let after, let limit):
+            guard activeUser() != nil else { return }
             let filter: QueueFilter
             switch tab {
             case .today: filter = .today(now: date())
@@ -82,7 +114,7 @@ public final class StationApp {
                 state.failed(error.description)
             }
         case .open(let id):
-            guard let user = state.user else { return }
+            guard let user = activeUser() else { return }
             do {
                 try store.markOpened(intakeID: id, user: user, now: date())
                 state.opened(try readDetail(id))
@@ -90,7 +122,7 @@ public final class StationApp {
                 state.failed("\(error)")
             }
         case .sign(let id, let decisions, let note, let password):
-            guard let user = state.user else { return }
+            guard let user = activeUser() else { return }
             do {
                 try store.sign(intakeID: id, decisions: decisions, note: note, user: user, password: password, now: date())
                 state.signed(try readDetail(id))
@@ -100,18 +132,34 @@ public final class StationApp {
                 state.failed("\(error)")
             }
         case .print(let id):
-            guard let user = state.user else { return }
+            guard let user = activeUser() else { return }
             do {
                 let (text, code) = try summary(id)
-                let outcome = printer.print(PrintRequest(text: text, title: "intake \(code)", printer: printerName))
-                try? store.record(.print, user: user.name, intakeCode: code, detail: outcome.message, at: date())
-                state.printed(outcome.message)
+                // lp may take up to the printer's timeout: it runs on another thread, the station
+                // shows "printing…" and goes on taking keys, and step() reports the outcome.
+                state.printStarted(code: code)
+                let printer = self.printer, request = PrintRequest(text: text, title: "intake \(code)", printer: printerName)
+                prints.start(code: code, user: user.name) { printer.print(request) }
             } catch {
                 state.failed("\(error)")
             }
         case .quit:
             finished = true
         }
+    }
+
+    /// The signed-in account as it stands now, if it may still act. A disabled or locked account's
+    /// session ends here, before anything of a patient is read or written.
+    private func activeUser() -> StaffUser? {
+        guard let user = state.user else { return nil }
+        do {
+            if let current = try store.activeAccount(user, now: date()) { return current }
+        } catch {
+            state.failed(error.description)
+            return nil
+        }
+        perform(state.accountEnded())
+        return nil
     }
 
     private func readDetail(_ id: Int64) throws -> IntakeDetail {
@@ -124,5 +172,56 @@ public final class StationApp {
         guard let stored = try store.intake(id: id) else { throw ReviewError.intakeNotFound(id: id) }
         let summary = try StoredSummary.make(stored, store: store, language: state.language, questionnaire: questionnaire)
         return (StoredSummary.printable(summary), stored.code)
+    }
+}
+
+/// Prints running on their own threads, and the outcomes not yet shown.
+final class BackgroundPrints: @unchecked Sendable {
+    struct Finished {
+        var code: String
+        var user: String
+        var outcome: PrintOutcome
+    }
+
+    private let condition = NSCondition()
+    private var running = 0
+    private var finished: [Finished] = []
+
+    /// Whether a print has not been collected yet.
+    var pending: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return running > 0 || !finished.isEmpty
+    }
+
+    func start(code: String, user: String, _ work: @escaping @Sendable () -> PrintOutcome) {
+        condition.lock()
+        running += 1
+        condition.unlock()
+        let thread = Thread { [self] in
+            let outcome = work()
+            condition.lock()
+            running -= 1
+            finished.append(Finished(code: code, user: user, outcome: outcome))
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.start()
+    }
+
+    func takeFinished() -> [Finished] {
+        condition.lock(); defer { condition.unlock() }
+        let done = finished
+        finished = []
+        return done
+    }
+
+    /// Waits until no print is running; false if `timeout` seconds pass first.
+    func wait(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock(); defer { condition.unlock() }
+        while running > 0 {
+            if !condition.wait(until: deadline) { return running == 0 }
+        }
+        return true
     }
 }

@@ -104,6 +104,9 @@ public struct StationState {
     public private(set) var scroll = 0
     public private(set) var form: DecisionForm?
 
+    /// The codes of the intakes being printed in the background, until their outcome arrives.
+    public private(set) var printing: [String] = []
+
     var lastActivity: Double
 
     public init(language: Language = .en, idle: Double = 300, now: Double) {
@@ -154,6 +157,16 @@ public struct StationState {
     public func nextDeadline() -> Double? {
         if let retryAt { return retryAt }
         return user == nil ? nil : lastActivity + idle
+    }
+
+    /// The account was disabled or locked while signed in: back to an empty sign-in screen.
+    /// Returns the sign-out to record.
+    public mutating func accountEnded() -> [StationEffect] {
+        guard let user else { return [] }
+        signOut()
+        message = Phrase.stationSignedOutAccount(language)
+        messageIsError = true
+        return [.signOut(user: user.name, reason: "account disabled or locked")]
     }
 
     /// Back to an empty sign-in screen: nothing of any patient is kept.
@@ -245,7 +258,8 @@ public struct StationState {
             switch key {
             case .enter:
                 searchFocused = false
-                let text = searchField.text.trimmingCharacters(in: .whitespaces)
+                // Cleaned and composed (NFC) as names are when stored, so what looks the same matches.
+                let text = PatientText.clean(searchField.text).trimmingCharacters(in: .whitespaces)
                 search = text.isEmpty ? nil : text
                 return reloadFirstPage()
             case .escape, .tab:
@@ -444,8 +458,16 @@ public struct StationState {
         }
     }
 
-    /// What became of a print, in the printer's words.
-    public mutating func printed(_ outcome: String) {
+    /// A print was handed to the printer in the background: show it until the outcome comes.
+    public mutating func printStarted(code: String) {
+        printing.append(code)
+    }
+
+    /// What became of a print, in the printer's words. Not shown once the session that asked for
+    /// it has ended (the sign-in screen shows nothing of a patient's).
+    public mutating func printed(_ outcome: String, code: String? = nil) {
+        if let code, let index = printing.firstIndex(of: code) { printing.remove(at: index) } else if code == nil { printing = [] }
+        guard user != nil else { return }
         message = Phrase.stationPrintOutcome(language, outcome)
         messageIsError = false
     }

@@ -230,13 +230,14 @@ public struct StationView {
         }
 
         hints.append(("F2", Phrase.kioskHintLanguage(lang)))
-        if let message = state.message {
+        // A print still under way stays in view until its outcome replaces it; keys keep working meanwhile.
+        if let message = state.message ?? state.printing.last.map({ Phrase.stationPrinting(lang, PatientText.clean($0)) }) {
             // Up to three lines: a message such as where an unprinted summary was saved must be read whole.
             let lines = Array(wrap(message, width: body.columns).prefix(3))
             let first = bottom - lines.count + 1
             canvas.fill(Rect(row: first, column: 0, rows: lines.count, columns: size.columns), style: .text)
             for (i, line) in lines.enumerated() {
-                canvas.write(line, row: first + i, in: body, style: Style(state.messageIsError ? .error : .success, .bold), direction: direction)
+                canvas.write(line, row: first + i, in: body, style: Style(state.message != nil && state.messageIsError ? .error : .success, .bold), direction: direction)
             }
         }
         KeyHints(hints).render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)

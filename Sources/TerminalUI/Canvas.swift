@@ -1,4 +1,5 @@
 import Bidi
+import TextCleaning
 
 /// One character cell of the screen.
 public struct Cell: Hashable, Sendable {
@@ -115,13 +116,10 @@ public struct Canvas: Equatable, Sendable {
         cells[i] = cell
     }
 
-    /// The character without control scalars, or nil when nothing printable is left.
+    /// The character cleaned by the program's one cleaner (``CleanText``): no control or invisible
+    /// scalars; nil when nothing printable is left.
     static func sanitized(_ c: Character) -> Character? {
-        if !c.unicodeScalars.contains(where: isControl) { return c }
-        var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: c.unicodeScalars.filter { !isControl($0) })
-        let s = String(scalars)
-        return s.count == 1 ? s.first : nil
+        CleanText.clean(c)
     }
 }
 

@@ -1,4 +1,5 @@
 import CNcursesw
+import TextCleaning
 
 /// The number of terminal cells a string occupies.
 ///
@@ -30,7 +31,7 @@ public func displayWidth(_ c: Character) -> Int {
 
 /// True for C0 and C1 control characters and DEL, which could start a terminal escape.
 func isControl(_ s: Unicode.Scalar) -> Bool {
-    s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0)
+    CleanText.isControl(s)
 }
 
 /// The width of one scalar: the C library's answer where it has one, our table otherwise.

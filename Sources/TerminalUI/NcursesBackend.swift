@@ -15,7 +15,8 @@ public struct TerminalError: Error, CustomStringConvertible, Sendable {
 ///
 /// Draws only changed runs of cells, reads keys in raw mode (so Ctrl-C, Ctrl-Z and
 /// Ctrl-\ arrive as keys, never as signals) and restores the terminal on SIGTERM,
-/// SIGHUP (via `terminationRequested`) and on crash signals.
+/// SIGHUP (via `terminationRequested`), on crash signals, and on every other signal that would end
+/// the process and that it does not already handle or ignore (SIGUSR1, SIGALRM, SIGPIPE …).
 ///
 /// Input is read as raw bytes (keypad off: ncurses does not decode keys) and decoded by
 /// ``KeyDecoder``, so a sequence ncurses' terminfo does not list is consumed whole instead of

@@ -55,6 +55,7 @@ func randomAnswers(_ rng: inout SplitMix64) -> Answers {
             answers[question.linkId] = [.date(partial)]
         case .string, .text: answers[question.linkId] = [.string("Patient \(Int.random(in: 0..<1000, using: &rng))")]
         case .integer: answers[question.linkId] = [.integer(Int.random(in: 0..<100, using: &rng))]
+        case .decimal: answers[question.linkId] = [.decimal(AnswerValue.decimalDigits(Double(Int.random(in: 0..<1000, using: &rng)) / 10))]
         case .group, .display: break
         }
     }

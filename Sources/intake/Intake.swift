@@ -17,8 +17,14 @@ struct Intake: ParsableCommand {
         Every verdict is decision support: the treating practitioner decides.
         """,
         subcommands: [Kiosk.self, Review.self, Assess.self, SummaryCommand.self, Print.self, User.self, Audit.self,
-                      QuestionnaireCommand.self, PIN.self]
+                      QuestionnaireCommand.self, PIN.self, Backup.self, Restore.self]
     )
+
+    /// Every file this program creates (database, backups, printouts) is private: umask 077.
+    static func main() {
+        umask(0o077)
+        main(nil)
+    }
 }
 
 /// Options shared by commands that read a response file.
@@ -40,11 +46,13 @@ struct ResponseOptions: ParsableArguments {
 
     /// Reads and checks the response file against the bundled questionnaire.
     func load(questionnaire: Questionnaire, asOf: Day) throws -> ParsedResponse {
-        let url = URL(fileURLWithPath: file)
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw InputFailure("\(file): cannot read the file (\(Self.reason(error))); check the path")
+        // Only a regular file: a FIFO, /dev/zero or a folder is named as such instead.
+        try Self.checkSize(file)
+        do { data = try InputFile.read(file, expected: "a FHIR QuestionnaireResponse JSON file") } catch {
+            throw InputFailure(error.description)
         }
+        try Self.checkSize(file, bytes: data.count)
         do {
             return try ResponseReader(questionnaire: questionnaire, asOf: asOf).read(data, file: file)
         } catch {
@@ -57,6 +65,18 @@ struct ResponseOptions: ParsableArguments {
         let asOf = try visitDate()
         let parsed = try load(questionnaire: questionnaire, asOf: asOf)
         return (parsed, asOf, Assessor(questionnaire: questionnaire).assess(parsed.answers, asOf: asOf))
+    }
+
+    /// The largest response file read: a real one is a few kilobytes.
+    static let maximumFileSize = 1 << 20
+
+    /// Refuses a response file over ``maximumFileSize``: by its size on disk before reading, and
+    /// by `bytes` read after (a file that grew meanwhile).
+    static func checkSize(_ file: String, bytes: Int? = nil) throws {
+        var info = stat()
+        let size = bytes ?? (stat(file, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0)
+        guard size > maximumFileSize else { return }
+        throw InputFailure("\(PatientText.clean(file)): the file is \(size) bytes; a response file may be at most 1 MB (\(maximumFileSize) bytes): check that this is the patient's response")
     }
 
     static func reason(_ error: Error) -> String {

@@ -17,7 +17,19 @@ struct DatabaseOptions: ParsableArguments {
     var path: String { db ?? IntakeStore.defaultPath() }
 
     func open() throws -> IntakeStore {
-        do { return try IntakeStore(path: path) } catch {
+        try Self.open(path: path, explicit: db != nil)
+    }
+
+    /// Opens the database, saying on standard error what was tightened on the way.
+    ///
+    /// `explicit` (the path came from --db) allows a symbolic link; the default path and one
+    /// from a settings file must name the file itself.
+    static func open(path: String, explicit: Bool) throws -> IntakeStore {
+        do {
+            let store = try IntakeStore(path: path, allowSymlink: explicit)
+            for note in store.openingNotes { FileHandle.standardError.write(Data("intake: \(note)\n".utf8)) }
+            return store
+        } catch {
             FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
             throw ExitCode(1)
         }
@@ -63,17 +75,28 @@ struct Kiosk: ParsableCommand {
     var allowNoPIN = false
 
     func validate() throws {
-        guard (idleSeconds ?? 1) >= 1, (countdownSeconds ?? 1) >= 1 else {
-            throw ValidationError("--idle-seconds and --countdown-seconds must be at least 1")
+        for (option, value, range) in [("--idle-seconds", idleSeconds, KioskConfiguration.idleSecondsRange),
+                                       ("--countdown-seconds", countdownSeconds, KioskConfiguration.countdownSecondsRange)] {
+            guard let value else { continue }
+            guard value.isFinite, range.contains(value) else {
+                throw ValidationError("\(option) must be a number of seconds from \(Int(range.lowerBound)) to \(Int(range.upperBound))")
+            }
         }
     }
 
     func run() throws {
         let questionnaire = try loadQuestionnaire()
         let (settings, problems) = KioskConfiguration.load(path: config ?? KioskConfiguration.defaultPath())
-        for problem in problems { FileHandle.standardError.write(Data("intake: \(problem); ignored\n".utf8)) }
+        // A settings file others could have written (or a FIFO, a folder…) is not used, and the kiosk does not start.
+        if let refused = problems.first(where: \.refusesFile) {
+            FileHandle.standardError.write(Data("intake: settings file \(PatientText.clean("\(refused)"))\n".utf8))
+            throw ExitCode(2)
+        }
+        // A settings file's keys and values are text from outside: cleaned before they reach the terminal.
+        for problem in problems { FileHandle.standardError.write(Data("intake: \(PatientText.clean("\(problem)")); ignored\n".utf8)) }
         let databaseOptions = DatabaseOptions(db: database.db ?? settings.db)
-        let store = try databaseOptions.open()
+        // A --db given here may be a symbolic link; a path from the settings file or the default may not.
+        let store = try DatabaseOptions.open(path: databaseOptions.path, explicit: database.db != nil)
         // A kiosk is only locked if it has a PIN: choose one now, while staff are at the keyboard.
         if !store.hasStaffPIN && !allowNoPIN {
             guard isatty(STDIN_FILENO) == 1 else {
@@ -136,14 +159,16 @@ struct PIN: ParsableCommand {
             abstract: "Set the staff PIN (asked twice, not shown). It is stored only as a salted scrypt hash."
         )
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
 
         func run() throws {
             let store = try database.open()
-            try Self.choose(into: store, path: database.path)
+            try Self.choose(into: store, path: database.path, by: try actor.actor(store))
         }
 
-        /// Asks for a new PIN twice without echo and stores its hash, audited under the operating-system user.
-        static func choose(into store: IntakeStore, path: String) throws {
+        /// Asks for a new PIN twice without echo and stores its hash, audited under the operating-system
+        /// user (and the staff account that signed in for it, if any).
+        static func choose(into store: IntakeStore, path: String, by actor: String = operatingSystemUser()) throws {
             let first = readSecret("New staff PIN: ")
             let second = readSecret("Type it again: ")
             guard let first, let second, !first.isEmpty else {
@@ -154,7 +179,7 @@ struct PIN: ParsableCommand {
                 FileHandle.standardError.write(Data("intake: the two PINs differ; nothing changed\n".utf8))
                 throw ExitCode(2)
             }
-            do { try store.setStaffPIN(first, by: operatingSystemUser()) } catch {
+            do { try store.setStaffPIN(first, by: actor) } catch {
                 FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
                 throw ExitCode(2)
             }

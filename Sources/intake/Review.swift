@@ -38,7 +38,9 @@ struct Review: ParsableCommand {
     var bidi: KioskView.BidiHandling = .program
 
     func validate() throws {
-        guard idleSeconds >= 1 else { throw ValidationError("--idle-seconds must be at least 1") }
+        guard idleSeconds.isFinite, KioskConfiguration.idleSecondsRange.contains(idleSeconds) else {
+            throw ValidationError("--idle-seconds must be a number of seconds from 1 to \(Int(KioskConfiguration.idleSecondsRange.upperBound))")
+        }
     }
 
     func run() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IntakeModel
 import IntakeStorage
 
 extension StaffRole: ExpressibleByArgument {}
@@ -17,12 +18,18 @@ struct User: ParsableCommand {
         @Argument(help: "The name typed at sign-in.") var name: String
         @Option(help: "practitioner (signs decisions), reception or admin.") var role: StaffRole
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
 
         func run() throws {
+            // A name is shown on terminals and in the audit log: only visible characters.
+            guard PatientText.clean(name) == name else {
+                throw failure("a staff name can only hold visible characters (no control, escape or invisible characters): \(PatientText.clean(name))")
+            }
             let store = try database.open()
+            let by = try actor.actor(store)
             let password = try newPassword()
-            _ = try staff { try store.addUser(name: name, role: role, password: password) }
-            print("Account \(name) (\(role.rawValue)) created.")
+            _ = try staff { try store.addUser(name: name, role: role, password: password, by: by) }
+            print("Account \(PatientText.clean(name)) (\(role.rawValue)) created.")
         }
     }
 
@@ -38,7 +45,8 @@ struct User: ParsableCommand {
             for user in users {
                 var state = user.disabled ? "disabled" : "active"
                 if user.isLocked(at: now) { state += ", locked" }
-                print("\(user.name.padding(toLength: max(user.name.count, 20), withPad: " ", startingAt: 0))  \(user.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))  \(state)")
+                let name = PatientText.clean(user.name)
+                print("\(name.padding(toLength: max(name.count, 20), withPad: " ", startingAt: 0))  \(user.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))  \(state)")
             }
         }
     }
@@ -47,11 +55,13 @@ struct User: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable an account: it can no longer sign in; its history is kept.")
         @Argument var name: String
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
 
         func run() throws {
             let store = try database.open()
-            try staff { try store.disableUser(name: name) }
-            print("Account \(name) disabled.")
+            let by = try actor.actor(store)
+            try staff { try store.disableUser(name: name, by: by) }
+            print("Account \(PatientText.clean(name)) disabled.")
         }
     }
 
@@ -59,13 +69,35 @@ struct User: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set a new password for an account (also lifts a lockout).")
         @Argument var name: String
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
 
         func run() throws {
             let store = try database.open()
+            let by = try actor.actor(store)
             let password = try newPassword()
-            try staff { try store.setPassword(name: name, password: password) }
-            print("Password for \(name) changed.")
+            try staff { try store.setPassword(name: name, password: password, by: by) }
+            print("Password for \(PatientText.clean(name)) changed.")
         }
+    }
+}
+
+/// Who does an admin action, for the audit log: the operating-system user, and the staff account
+/// that signs in for it when `--staff` names one.
+struct ActorOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("An admin staff account to record with the action (its password is asked first).", valueName: "NAME"))
+    var staff: String?
+
+    /// "os:USER", or "os:USER, staff NAME" once NAME has signed in with its password and is an admin.
+    func actor(_ store: IntakeStore) throws -> String {
+        let system = operatingSystemUser()
+        guard let staff else { return system }
+        let password = readSecret("Password for \(PatientText.clean(staff)): ") ?? ""
+        let user: StaffUser
+        do { user = try store.signIn(name: staff, password: password) } catch { throw failure(error.description) }
+        guard user.role == .admin else {
+            throw failure("\(PatientText.clean(user.name)) is not an admin account; give an admin's name with --staff, or leave it out")
+        }
+        return "\(system), staff \(user.name)"
     }
 }
 
@@ -85,6 +117,7 @@ func staff<T>(_ body: () throws -> T) throws -> T {
 
 /// One line on standard error, then exit status 2.
 func failure(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("intake: \(message)\n".utf8))
+    // Messages quote names and values from outside: cleaned like everything that reaches a terminal.
+    FileHandle.standardError.write(Data("intake: \(PatientText.clean(message))\n".utf8))
     return ExitCode(2)
 }

@@ -213,8 +213,26 @@ struct SummaryTests {
     /// words or so, which walks the decision block across every position near a page end.
     static func growing(_ words: Int, _ language: Language) -> Summary {
         let medicines = (0..<words).map { "med\($0)" }.joined(separator: " ")
-        return make(answers("20-other-allergy-free-text").with(["medicines": words == 0 ? [] : [.string(medicines)]]), language)
+        let answers = answers("20-other-allergy-free-text").with(["medicines": words == 0 ? [] : [.string(medicines)]])
+        let assessment = Assessor(questionnaire: unlimited).assess(answers, asOf: visit)
+        return Summary(questionnaire: unlimited, answers: answers, assessment: assessment, intakeID: "K7M-4QX", language: language)
     }
+
+    /// The bundled questionnaire without the medicines answer's `maxLength` (300 characters, which
+    /// the summary applies), so that one answer can grow a summary to three pages.
+    static let unlimited: Questionnaire = {
+        var object = try! JSONSerialization.jsonObject(with: Questionnaire.bundledJSON()!) as! [String: Any]
+        func strip(_ items: [[String: Any]]) -> [[String: Any]] {
+            items.map { item in
+                var item = item
+                if item["linkId"] as? String == "medicines" { item["maxLength"] = nil }
+                if let children = item["item"] as? [[String: Any]] { item["item"] = strip(children) }
+                return item
+            }
+        }
+        object["item"] = strip(object["item"] as! [[String: Any]])
+        return try! Questionnaire.parse(try! JSONSerialization.data(withJSONObject: object), file: "unlimited.json")
+    }()
 
     @Test(arguments: Language.allCases)
     func everyPageNamesThePatientAndTheDecisionBlockIsNeverSplit(_ language: Language) throws {

@@ -27,7 +27,7 @@ struct ConfigurationTests {
         #expect(config.theme == "light")
         #expect(config.idleSeconds == nil)
         #expect(problems.map(\.description) == [
-            "k.conf:2: key \"idle-seconds\": \"soon\" is not a number of seconds (1 or more)",
+            "k.conf:2: key \"idle-seconds\": \"soon\" is not a number of seconds from 1 to 3600",
             "k.conf:3: key \"colour\": unknown key; use theme, db, name, idle-seconds or countdown-seconds",
             "k.conf:4: expected key = value",
             "k.conf:5: key \"theme\": given twice; keep one",

@@ -120,7 +120,7 @@ struct Patient {
             var chosen = pool.filter { _ in rng.chance(0.35) }
             if chosen.isEmpty { chosen = [pool.randomElement(using: &rng)!] }
             return chosen.map { .coding($0) }
-        case .integer, .group, .display: return []
+        case .integer, .decimal, .group, .display: return []
         }
     }
 

@@ -25,7 +25,7 @@ final class Harness {
     /// - Parameter prepare: writes a database at the path it is given before the station opens it,
     ///   as an older version of the program left it.
     init(size: Size = Size(rows: 24, columns: 80), language: Language = .en, idle: Double = 300,
-         prepare: ((String) throws -> Void)? = nil) throws {
+         lpEnvironment: [String: String] = [:], prepare: ((String) throws -> Void)? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-station-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("lp"), withIntermediateDirectories: true)
         try prepare?(folder.appendingPathComponent("intake.sqlite").path)
@@ -34,7 +34,8 @@ final class Harness {
         try store.addUser(name: "drsara", role: .practitioner, password: Self.password)
         backend = MemoryBackend(size: size)
         let printer = Printer(lpPath: Self.repository.appendingPathComponent("Scripts/fake-lp").path, fallbackFolder: folder.appendingPathComponent("printouts").path,
-                              environment: ["PATH": "/usr/bin:/bin", "FAKE_LP_DIR": folder.appendingPathComponent("lp").path])
+                              environment: ["PATH": "/usr/bin:/bin", "FAKE_LP_DIR": folder.appendingPathComponent("lp").path]
+                                .merging(lpEnvironment) { _, given in given })
         let clock = self.clock
         let view = StationView(symbols: .unicode, timeText: { _ in "09:40" }, today: { Day(iso: "2026-11-22")! })
         app = StationApp(questionnaire: Self.questionnaire, store: store, backend: backend, view: view, printer: printer,
@@ -44,10 +45,15 @@ final class Harness {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
+    /// Whether `type` waits for background prints to finish before drawing once more (as a
+    /// person would wait for the outcome); off to see the station while lp hangs.
+    var waitsForPrints = true
+
     /// Feeds keys and handles them all, then draws once more.
     func type(_ keys: [Key]) {
         backend.feed(keys)
         while !backend.pendingKeys.isEmpty && !app.finished { app.step() }
+        if waitsForPrints { app.waitForPrints(timeout: 30) }
         if !app.finished { app.step() }
     }
 

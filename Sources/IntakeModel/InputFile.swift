@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reading a file named on the command line or in a setting: only a regular file is read.
+///
+/// A named pipe would block forever, `/dev/zero` would fill memory and a folder gives a cryptic
+/// error, so each is refused with a message that says what the path is and what was expected.
+/// The file is opened without blocking and checked on the open descriptor, so nothing can be
+/// swapped in between the check and the read.
+public enum InputFile {
+    /// Why a file was not read: `description` is the whole message, starting with the path.
+    public struct Failure: Error, CustomStringConvertible, Equatable, Sendable {
+        public let path: String
+        /// What is wrong and what to do, fit to follow "path: ".
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// The contents of the regular file at `path`.
+    ///
+    /// - Parameter expected: what the file should be, as in "a FHIR QuestionnaireResponse JSON file".
+    public static func read(_ path: String, expected: String) throws(Failure) -> Data {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+            throw Failure(path: path, reason: "cannot read the file (\(reason.lowercased())); check the path")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw Failure(path: path, reason: "cannot read the file (\(String(cString: strerror(errno)).lowercased())); check the path")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw Failure(path: path, reason: "this is \(kind(of: info.st_mode)), not a regular file; give the path of \(expected)")
+        }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw Failure(path: path, reason: "cannot read the file (\(String(cString: strerror(errno)).lowercased())); check the path")
+            }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        return data
+    }
+
+    /// What a file of this mode is, in words: "a folder", "a named pipe (FIFO)" and so on.
+    public static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFREG: "a regular file"
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a named pipe (FIFO)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "not a regular file"
+        }
+    }
+}
+
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.read(descriptor, buffer, count)
+    #elseif canImport(Musl)
+    Musl.read(descriptor, buffer, count)
+    #else
+    Darwin.read(descriptor, buffer, count)
+    #endif
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import IntakeModel
+
+/// Invisible characters leave patient text, text is composed (NFC), and wrapping is linear.
+struct TextHardeningTests {
+    @Test(arguments: [
+        ("S\u{200B}T\u{200C}U\u{200D}V\u{2060}W\u{FEFF}", "STUVW"),           // zero-width characters
+        ("ST\u{2028}UV\u{2029}W", "STUVW"),                                   // line and paragraph separators
+        ("STU\u{E0001}\u{E0041}\u{E007F}VW", "STUVW"),                        // tag characters
+        ("S\u{00AD}TUVW\u{202E}", "STUVW"),                                   // soft hyphen, BiDi override
+    ])
+    func invisibleCharactersAreRemoved(_ input: String, _ expected: String) {
+        #expect(PatientText.clean(input) == expected)
+    }
+
+    @Test func textIsComposed() {
+        let cleaned = PatientText.clean("Zoe\u{308} Rene\u{301}e")
+        #expect(cleaned.unicodeScalars.elementsEqual("Zo\u{EB} Ren\u{E9}e".unicodeScalars))
+    }
+
+    @Test func wrappingALongWordTakesLinearTime() {
+        let word = String(repeating: "A", count: 300_000)
+        let clock = ContinuousClock()
+        var lines: [String] = []
+        let took = clock.measure { lines = TextWidth.wrap(word, width: 70) }
+        #expect(lines.count == 300_000 / 70 + 1)
+        #expect(lines.dropLast().allSatisfy { $0.count == 70 })
+        #expect(took < .seconds(2), "\(took) for 300,000 characters")
+    }
+}
