@@ -103,13 +103,12 @@ extension IntakeStore {
         }
         do {
             _ = try verify(backup)
-        } catch let error as StorageError {
-            switch error {
-            case .newerSchema, .damaged: throw fail("the backup is refused: \(error)")
-            default: throw fail("the backup \(backup) cannot be used: \(error)")
-            }
         } catch {
-            throw fail("the backup \(backup) cannot be used: \(reason(error))")
+            let problem = failure(path: backup, error, opening: true)
+            if case .damaged(_, let reason) = problem { throw fail("the backup \(backup) is damaged (\(reason)); use another backup") }
+            if case .newerSchema = problem { throw fail("the backup is refused: \(problem)") }
+            if case .cannotOpen(_, let reason) = problem { throw fail("the backup \(backup) cannot be used: \(reason)") }
+            throw fail("the backup \(backup) cannot be used: \(problem)")
         }
 
         let target: String

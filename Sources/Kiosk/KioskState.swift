@@ -253,6 +253,9 @@ public struct KioskState {
             }
             return []
         }
+        // A staff prompt left open must not keep a patient's answers on screen for ever: it closes,
+        // and the idle prompt and countdown follow as on any screen.
+        if case .staff? = overlay, now - lastActivity >= timings.idle { overlay = nil }
         if overlay == nil, now - lastActivity >= timings.idle {
             overlay = .idle(deadline: now + timings.countdown)
         }
@@ -287,8 +290,12 @@ public struct KioskState {
         self.language = language
         hasDraft = true
         notice = .kioskResumed
-        let next = mainQuestions.first { !answers.isAnswered($0) }
-        if let next { _ = open(next) } else { openReview() }
+        // Carry on after the last question answered: optional questions skipped before the cut are not
+        // asked again, and a required one left blank is caught by the check page.
+        let main = mainQuestions
+        let lastAnswered = main.lastIndex { answers.isAnswered($0) }
+        let next = lastAnswered.map { $0 + 1 } ?? 0
+        if next < main.count { _ = open(main[next]) } else { openReview() }
     }
 
     /// The database's answer to a PIN: leave, or say why not and clear the field.

@@ -196,7 +196,8 @@ public struct KioskView {
                 HelpText(Phrase.kioskThanksNext(lang)).render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns), context: context)
             }
             canvas.cursor = nil
-            hints = [("Enter", Phrase.kioskHintContinue(lang))]
+            // No key hint: a patient's Enter does nothing for the first 20 s, and the hint must not promise it.
+            hints = []
         }
 
         hints.append(("F2", Phrase.kioskHintLanguage(lang)))

@@ -111,7 +111,8 @@ public struct PlainKiosk {
     enum Asked { case text(String), staffExit, idle, ended }
 
     /// Reads one answer line, handling what is not an answer: the staff command, idling, Ctrl-D.
-    private func ask(_ prompt: String = "> ", language: Language = .en) -> Asked {
+    /// - Parameter reminder: the question, said again when the patient comes back from the idle prompt.
+    private func ask(_ prompt: String = "> ", language: Language = .en, reminder: String? = nil) -> Asked {
         while true {
             output(prompt)
             switch read(timings.idle) {
@@ -127,7 +128,10 @@ public struct PlainKiosk {
                 say(Phrase.kioskIdleTitle(language))
                 say(Phrase.kioskIdleBody(language, Int(timings.countdown)))
                 switch read(timings.countdown) {
-                case .line: say(""); continue  // "I am here": ask the same question again
+                case .line:  // "I am here": ask the same question again
+                    say("")
+                    if let reminder { say(reminder) }
+                    continue
                 case .timeout: return .idle
                 case .end: if inputIsTerminal { continue } else { return .ended }
                 }
@@ -317,7 +321,8 @@ public struct PlainKiosk {
         while inputIsTerminal, clock() - shown < max(timings.thanks, KioskState.thanksMinimum) {
             let left = max(timings.thanks, KioskState.thanksMinimum) - (clock() - shown)
             guard case .line = read(left) else { break }
-            if clock() - shown >= KioskState.thanksDeaf { break }
+            // As on the full screen: a patient's Enter clears the code only once it has been up 20 s.
+            if clock() - shown >= KioskState.thanksMinimum { break }
         }
         clearScreen()
         return .submitted(code: code)
@@ -357,7 +362,7 @@ public struct PlainKiosk {
             if !item.required { say(Phrase.kioskPlainOptional(language)) }
             if !answers[linkId].isEmpty { say("[\(item.answerText(answers, language))]") }
             let line: String
-            switch ask(language: language) {
+            switch ask(language: language, reminder: "\(number). \(item.text(language))") {
             case .text(let text): line = text
             case .staffExit: return .stop(.staffExit)
             case .idle: return .stop(.abandoned)

@@ -17,7 +17,7 @@ struct Intake: ParsableCommand {
         Every verdict is decision support: the treating practitioner decides.
         """,
         subcommands: [Kiosk.self, Review.self, Assess.self, SummaryCommand.self, Print.self, User.self, Audit.self,
-                      QuestionnaireCommand.self, PIN.self, Backup.self, Restore.self]
+                      QuestionnaireCommand.self, PIN.self, Backup.self, Restore.self, Export.self, Import.self]
     )
 
     /// Every file this program creates (database, backups, printouts) is private: umask 077.

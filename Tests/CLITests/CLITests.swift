@@ -31,6 +31,11 @@ enum CLI {
         let stdin = Pipe()
         process.standardInput = stdin
         try process.run()
+        // A command that should have ended (a plain kiosk whose input no longer matches its questions
+        // waits for SIGTERM by design) is stopped after a minute, so a test fails instead of hanging.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        defer { watchdog.cancel() }
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()

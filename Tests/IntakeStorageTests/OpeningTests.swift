@@ -20,8 +20,11 @@ struct OpeningTests {
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
-    @Test func leavesTheModeOfAnExistingFolderAlone() throws {
+    @Test func leavesTheModeOfAnExistingSharedFolderAlone() throws {
+        // A folder that holds other files too is not ours to close (FileSafetyTests: a folder of
+        // the database's own is tightened to 0700).
         let temp = TemporaryFolder()
+        FileManager.default.createFile(atPath: temp.file("notes.txt"), contents: Data("x".utf8))
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temp.path)
         _ = try openStore(temp.file("intake.sqlite"))
         #expect(try permissions(temp.path) == 0o755)

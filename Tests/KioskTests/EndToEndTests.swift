@@ -316,6 +316,10 @@ final class Tmux {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // Stopped after a minute: a plain kiosk whose input runs out waits for SIGTERM by design.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        defer { watchdog.cancel() }
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()

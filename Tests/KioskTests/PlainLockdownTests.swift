@@ -197,3 +197,21 @@ struct PlainLockdownTests {
         #expect(responseCodings(json, "allergies").map(\.code) == ["none"])
     }
 }
+
+/// The full-screen kiosk's staff prompt is no way round the idle timeout.
+struct StaffPromptIdleTests {
+    @Test func aStaffPromptLeftOpenMidIntakeStillIdlesOut() throws {
+        let h = try Harness(timings: KioskTimings(idle: 120, countdown: 30, thanks: 30), pin: "2468")
+        h.type([.enter]); h.type("Secret Name"); h.type([.enter])
+        h.type([.control("x"), .control("q")])
+        #expect(h.screen.contains("Staff only"))
+        h.wait(121)
+        #expect(h.screen.contains("Are you still there?"), "\(h.screen)")
+        #expect(!h.screen.contains("Staff only"))
+        h.wait(31)
+        #expect(h.screen.contains("Welcome"))
+        #expect(!h.screen.contains("Secret Name"))
+        #expect(try h.store.openDrafts().isEmpty)
+        #expect(try h.store.recentIntakes(limit: 1, status: "abandoned").first?.abandonReason == "idle")
+    }
+}
