@@ -99,7 +99,7 @@ let package = Package(
             dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"],
             exclude: ["__Snapshots__"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["intake", "IntakeModel", "IntakeStorage", "Kiosk"]),
+        .testTarget(name: "CLITests", dependencies: ["intake", "IntakeModel", "IntakeStorage", "Kiosk"], exclude: ["Golden"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),

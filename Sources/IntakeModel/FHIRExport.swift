@@ -126,7 +126,7 @@ public struct FHIRExport: Sendable {
         patient["identifier"] = .array([.object(["system": .string("https://intake.example/fhir/intake-code"),
                                                  "value": .string(record.code)])])
         add("Patient", patientID, patient)
-        let patientRef = reference("Patient", patientID, style, display: name.flatMap { $0.isEmpty ? nil : $0 })
+        let patientRef = patientReference(record, answers: answers, style)
 
         // QuestionnaireResponse
         add("QuestionnaireResponse", responseID, questionnaireResponse(record, answers: answers, patient: patientRef,
@@ -183,6 +183,12 @@ public struct FHIRExport: Sendable {
         return out
     }
 
+    /// How the other resources name the Patient: its reference, with the name as display.
+    func patientReference(_ record: FHIRIntakeRecord, answers: Answers?, _ style: References) -> JSONValue {
+        let name = answers?.string("patient-name") ?? record.patientName
+        return reference("Patient", Self.fhirId(record.code) + "-patient", style, display: name.flatMap { $0.isEmpty ? nil : $0 })
+    }
+
     /// The stored answers, checked again and with answers to disabled questions left out; nil if
     /// the stored response no longer reads (then its items are copied as stored).
     func storedAnswers(_ record: FHIRIntakeRecord) -> Answers? {
@@ -232,7 +238,7 @@ public struct FHIRExport: Sendable {
 
     func responseHash(_ record: FHIRIntakeRecord, answers: Answers?) -> [UInt8] {
         let base = Self.fhirId(record.code)
-        var fields = questionnaireResponse(record, answers: answers, patient: reference("Patient", base + "-patient", .relative),
+        var fields = questionnaireResponse(record, answers: answers, patient: patientReference(record, answers: answers, .relative),
                                            references: .relative)
         fields["resourceType"] = .string("QuestionnaireResponse")
         fields["id"] = .string(base + "-response")

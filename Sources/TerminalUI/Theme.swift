@@ -284,6 +284,19 @@ public struct Theme: Sendable, Equatable {
             candidates = searchPaths.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + name + ".theme" }
         }
         for path in candidates where FileManager.default.fileExists(atPath: path) {
+            // A FIFO would block and /dev/zero fill memory: only a regular file is read.
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                let kind = switch info.st_mode & S_IFMT {
+                case S_IFDIR: "a folder"
+                case S_IFIFO: "a named pipe (FIFO)"
+                case S_IFCHR: "a character device"
+                case S_IFBLK: "a block device"
+                case S_IFSOCK: "a socket"
+                default: "not a regular file"
+                }
+                throw ThemeError(file: path, message: "this is \(kind), not a regular file; give a theme name or the path of a .theme file")
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ThemeError(file: path, message: "cannot be read (check its permissions)")
             }

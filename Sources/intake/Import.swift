@@ -62,7 +62,15 @@ struct Import: ParsableCommand {
             throw InputFailure(PatientText.clean("\(file): entry: the Bundle holds no QuestionnaireResponse; give a QuestionnaireResponse or a Bundle with one"))
         }
         let parsed: ParsedResponse
-        do { parsed = try reader.read(response, file: file) } catch { throw InputFailure(error.description) }
+        do { parsed = try reader.read(response, file: file) } catch {
+            // Inside a Bundle, the place is said from the top of the file.
+            guard root["resourceType"]?.string == "Bundle",
+                  let index = root["entry"]?.array?.firstIndex(where: { $0["resource"] == response }) else {
+                throw InputFailure(error.description)
+            }
+            let location = "entry[\(index)].resource" + (error.location.isEmpty ? "" : "." + error.location)
+            throw InputFailure(PatientText.clean("\(file): \(location): \(error.message)"))
+        }
 
         let assessment = Assessor(questionnaire: questionnaire).assess(parsed.answers, asOf: asOf)
         let language = Language(rawValue: response["language"]?.string ?? "") ?? .en
@@ -106,8 +114,10 @@ struct Import: ParsableCommand {
         return kept.isEmpty ? nil : .object(kept)
     }
 
+    /// A FHIR dateTime with at least a day (`authored`); anything else is not kept.
     static func isDateTime(_ text: String) -> Bool {
-        text.count >= 10 && Day(iso: text.prefix(10)) != nil
+        text.range(of: #"^\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d))?$"#, options: .regularExpression) != nil
+            && Day(iso: text.prefix(10)) != nil
     }
 }
 

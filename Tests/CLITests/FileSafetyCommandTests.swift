@@ -11,10 +11,11 @@ struct FileSafetyCommandTests {
 
     /// `CLI.run` with a time limit: a command that blocks on a FIFO, or a kiosk that starts when
     /// it should have refused to, is killed and reported rather than hanging the suite.
-    static func run(_ arguments: [String], seconds: Double = 20) throws -> CLI.Result {
+    static func run(_ arguments: [String], seconds: Double = 20, environment: [String: String]? = nil) throws -> CLI.Result {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -93,6 +94,17 @@ struct FileSafetyCommandTests {
                 #expect(!result.stderr.contains("NSCocoaErrorDomain"), "\(arguments)")
             }
         }
+    }
+
+    @Test func aThemeFileThatIsAFIFOIsNamedNotReadForever() throws {
+        let dir = try Self.folder()
+        let fifo = dir + "/blue.theme"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = nil  // with it, no theme is read at all
+        let result = try Self.run(["kiosk", "--theme", fifo, "--allow-no-pin", "--db", dir + "/intake.sqlite"], environment: environment)
+        #expect(result.status > 0)
+        #expect(result.stderr.contains("\(fifo): this is a named pipe (FIFO), not a regular file"), "\(result.stderr)")
     }
 
     // MARK: - Modes, owners and links
@@ -243,6 +255,61 @@ struct FileSafetyCommandTests {
         #expect(kept.count == 1)
         #expect(try IntakeStore(path: db).pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM intake") } == 3)
         #expect(try IntakeStore(path: dir + "/data/" + kept[0]).pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM intake") } == 5)
+    }
+
+    @Test func backupsTakenByTheBinaryWhileAnotherProcessWritesAreConsistent() throws {
+        let dir = try Self.folder()
+        let db = dir + "/intake.sqlite"
+        let writer = try IntakeStore(path: db)
+        // Each intake and its three answers go in one transaction: a consistent copy never has
+        // an intake with fewer than three.
+        final class Flag: @unchecked Sendable {
+            private let lock = NSLock()
+            private var value = false
+            var isSet: Bool { lock.withLock { value } }
+            func set() { lock.withLock { value = true } }
+        }
+        let stop = Flag(), started = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            defer { done.signal() }
+            var index = 0
+            while !stop.isSet {
+                if index == 50 { started.signal() }
+                defer { index += 1 }
+                try? writer.pool.write { db in
+                    try db.execute(sql: "INSERT INTO intake (code, status, started_at, updated_at) VALUES (?, 'draft', '2026-11-24', '2026-11-24')",
+                                   arguments: [String(format: "W%05d", index)])
+                    let id = db.lastInsertedRowID
+                    for link in ["a", "b", "c"] {
+                        try db.execute(sql: "INSERT INTO answer (intake_id, link_id, value_json, saved_at) VALUES (?, ?, '\"x\"', '2026-11-24')",
+                                       arguments: [id, link])
+                    }
+                }
+            }
+        }
+        started.wait()
+        var backups: [String] = []
+        for round in 0..<4 {
+            let file = dir + "/backup-\(round).sqlite"
+            let result = try Self.run(["backup", file, "--db", db])
+            #expect(result.status == 0, "\(result.stderr)")
+            backups.append(file)
+        }
+        stop.set()
+        done.wait()
+        let total = try writer.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM intake") } ?? 0
+        var seen: [Int] = []
+        for file in backups {
+            let copy = try IntakeStore(path: file)
+            let (check, counts) = try copy.pool.read { db in
+                (try String.fetchAll(db, sql: "PRAGMA quick_check"),
+                 try Int.fetchAll(db, sql: "SELECT COUNT(answer.link_id) FROM intake LEFT JOIN answer ON answer.intake_id = intake.id GROUP BY intake.id"))
+            }
+            #expect(check == ["ok"])
+            #expect(counts.allSatisfy { $0 == 3 }, "\(file): an intake without all its answers")
+            seen.append(counts.count)
+        }
+        #expect(seen.allSatisfy { $0 >= 50 && $0 < total }, "each backup was taken while the writes went on: \(seen) of \(total)")
     }
 
     @Test func restoreRefusesADamagedOrNewerBackupAndADatabaseInUse() throws {

@@ -94,7 +94,9 @@ struct HardeningCommandTests {
         let result = try CLI.run(["summary", file, "--as-of", "2026-11-22"])
         let seconds = Date().timeIntervalSince(start)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(seconds < 1, "\(seconds) s")
+        // Linear takes about 0.2 s; the quadratic wrap took 14.5 s for a third of this. The bound leaves
+        // room for a busy machine running the other suites in parallel.
+        #expect(seconds < 5, "\(seconds) s")
         #expect(result.stdout.contains(String(repeating: "A", count: 40)))
         let name = result.stdout.filter { $0 == "A" }.count
         #expect(name < 1000, "the name at most twice (header and answer), cut at 120 characters: \(name) A's")

@@ -16,7 +16,8 @@ response-vs-Questionnaire rules:
   given, the option's);
 - enableWhen (exists, =, !=, <, >, <=, >=; enableBehavior all/any; a disabled parent disables
   its children) is respected: a disabled item carries no answer;
-- when the status is completed or amended, every enabled required item is answered;
+- the status is in its required value set; when it is completed or amended, every enabled
+  required item is answered;
 - maxLength of strings.
 
 Inside a Bundle every reference must resolve to an entry's fullUrl, and `request` appears on
@@ -177,6 +178,8 @@ def check_response(response, q, where):
     answers = answers_of(response.get("item"))
     memo = {}
     status = response.get("status")
+    if status not in ("in-progress", "completed", "amended", "entered-in-error", "stopped"):
+        problem(where, f"status \"{status}\" is not in the QuestionnaireResponse status value set")
 
     def walk(items, parent, path):
         last = -1

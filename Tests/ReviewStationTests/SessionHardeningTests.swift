@@ -58,14 +58,14 @@ struct SessionHardeningTests {
     }
 
     @Test func aHungLPDoesNotFreezeTheStation() throws {
-        let h = try Harness(lpEnvironment: ["FAKE_LP_HANG": "3"])
+        let h = try Harness(lpEnvironment: ["FAKE_LP_HANG": "8"])
         try h.submit()
         h.waitsForPrints = false
         h.signIn()
         h.type([.enter])
         let clock = ContinuousClock()
         let took = clock.measure { h.type([.character("p")]) }
-        #expect(took < .seconds(1), "the key loop waited \(took) for lp")
+        #expect(took < .seconds(4), "the key loop waited \(took) for lp (which hangs 8 s)")
         #expect(h.screen.contains("Printing"), "\(h.screen)")
         h.type([.escape])                                       // the practitioner moves on
         #expect(h.app.state.screen == .queue)
