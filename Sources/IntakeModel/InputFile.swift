@@ -24,8 +24,10 @@ public enum InputFile {
 
     /// The contents of the regular file at `path`.
     ///
-    /// - Parameter expected: what the file should be, as in "a FHIR QuestionnaireResponse JSON file".
-    public static func read(_ path: String, expected: String) throws(Failure) -> Data {
+    /// - Parameters:
+    ///   - expected: what the file should be, as in "a FHIR QuestionnaireResponse JSON file".
+    ///   - maximumBytes: a file larger than this is refused, before and while it is read.
+    public static func read(_ path: String, expected: String, maximumBytes: Int? = nil) throws(Failure) -> Data {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
@@ -39,6 +41,10 @@ public enum InputFile {
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw Failure(path: path, reason: "this is \(kind(of: info.st_mode)), not a regular file; give the path of \(expected)")
         }
+        func tooLarge(_ size: Int) -> Failure {
+            Failure(path: path, reason: "the file is \(size) bytes; \(expected) may be at most \(maximumBytes ?? 0) bytes")
+        }
+        if let maximumBytes, Int(info.st_size) > maximumBytes { throw tooLarge(Int(info.st_size)) }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -49,6 +55,7 @@ public enum InputFile {
                 throw Failure(path: path, reason: "cannot read the file (\(String(cString: strerror(errno)).lowercased())); check the path")
             }
             data.append(contentsOf: buffer[0..<count])
+            if let maximumBytes, data.count > maximumBytes { throw tooLarge(data.count) }
         }
         return data
     }

@@ -207,7 +207,8 @@ extension Questionnaire {
     /// Reads and checks a questionnaire file.
     public static func load(contentsOf url: URL) throws(QuestionnaireError) -> Questionnaire {
         let data: Data
-        do { data = try InputFile.read(url.path, expected: "a FHIR Questionnaire JSON file") } catch {
+        // The bundled one is about 120 KB; 4 MB leaves room for a large one and none for a runaway file.
+        do { data = try InputFile.read(url.path, expected: "a FHIR Questionnaire JSON file", maximumBytes: 4 << 20) } catch {
             throw QuestionnaireError(file: url.path, problems: [.init(path: "", message: error.reason)])
         }
         return try parse(data, file: url.path)

@@ -117,7 +117,7 @@ public struct KioskConfiguration: Equatable, Sendable {
         }
         if let unsafe = unsafeBecause(path) { return refuse(unsafe) }
         let data: Data
-        do { data = try InputFile.read(path, expected: "a settings file (key = value lines)") } catch {
+        do { data = try InputFile.read(path, expected: "a settings file (key = value lines)", maximumBytes: 64 << 10) } catch {
             return refuse(error.reason)
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -30,3 +30,21 @@ struct TextHardeningTests {
         #expect(took < .seconds(6), "\(took) for 300,000 characters")
     }
 }
+
+/// Files named on the command line are capped: a runaway file is refused with its size and the limit.
+struct InputFileLimitTests {
+    @Test func aQuestionnaireFileOverFourMegabytesIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("q-\(UUID().uuidString).json").path
+        try Data(repeating: 0x20, count: (4 << 20) + 1).write(to: URL(fileURLWithPath: path))
+        defer { unlink(path) }
+        do {
+            _ = try Questionnaire.load(contentsOf: URL(fileURLWithPath: path))
+            Issue.record("a 4 MB + 1 byte file was read")
+        } catch {
+            #expect(error.description.contains("4194305 bytes"), "\(error)")
+            #expect(error.description.contains("at most 4194304 bytes"))
+        }
+        #expect(throws: InputFile.Failure.self) { try InputFile.read(path, expected: "x", maximumBytes: 10) }
+        #expect(try InputFile.read(path, expected: "x").count == (4 << 20) + 1, "no limit unless asked")
+    }
+}
