@@ -144,7 +144,7 @@ public struct FHIRExport: Sendable {
         }
 
         // Provenance, one per signed decision
-        let hash = responseHash(record, answers: answers)
+        let hash = record.decisions.isEmpty ? [] : responseHash(record, answers: answers)
         for (n, decision) in record.decisions.enumerated() {
             let who: JSONValue = .object([
                 "display": .string(decision.practitioner),
@@ -317,5 +317,44 @@ public struct FHIRExport: Sendable {
         guard root["resourceType"]?.string == "Bundle" else { return root }
         return (root["entry"]?.array ?? []).lazy.compactMap { $0["resource"] }
             .first { $0["resourceType"]?.string == "QuestionnaireResponse" }
+    }
+}
+
+extension FHIRExport {
+    /// JSON text for people and FHIR tools: as ``JSONValue/serialized(pretty:)`` (keys sorted, so
+    /// the same intake gives the same bytes) except that `resourceType` comes first in every
+    /// resource, as FHIR's own examples and streaming readers expect.
+    public static func text(_ value: JSONValue, pretty: Bool = false) -> String {
+        var out = ""
+        write(value, to: &out, pretty: pretty, indent: 0)
+        return out
+    }
+
+    private static func write(_ value: JSONValue, to out: inout String, pretty: Bool, indent: Int) {
+        let newline = pretty ? "\n" + String(repeating: "  ", count: indent + 1) : ""
+        let close = pretty ? "\n" + String(repeating: "  ", count: indent) : ""
+        switch value {
+        case .array(let values) where !values.isEmpty:
+            out += "["
+            for (i, inner) in values.enumerated() {
+                out += (i == 0 ? "" : ",") + newline
+                write(inner, to: &out, pretty: pretty, indent: indent + 1)
+            }
+            out += close + "]"
+        case .object(let fields) where !fields.isEmpty:
+            out += "{"
+            let keys = fields.keys.sorted { a, b in
+                a == "resourceType" ? b != "resourceType" : b == "resourceType" ? false : a < b
+            }
+            for (i, key) in keys.enumerated() {
+                out += (i == 0 ? "" : ",") + newline
+                out += JSONValue.string(key).serialized()
+                out += pretty ? ": " : ":"
+                write(fields[key]!, to: &out, pretty: pretty, indent: indent + 1)
+            }
+            out += close + "}"
+        default:
+            out += value.serialized()
+        }
     }
 }

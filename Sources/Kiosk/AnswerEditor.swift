@@ -150,6 +150,15 @@ struct AnswerEditor: Equatable {
             }
         })
         let clean = PatientText.clean(normalized)
+        // Nothing anyone can see (a lone accent, spaces) is no answer: every screen would show it blank.
+        let visible = clean.unicodeScalars.contains { scalar in
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control, .spaceSeparator,
+                 .lineSeparator, .paragraphSeparator, .surrogate, .unassigned: false
+            default: !scalar.properties.isWhitespace
+            }
+        }
+        if !visible { return .success([]) }
         if let max = item.maxLength, clean.count > max { return .failure(Problem(.kioskTextTooLong, max)) }
         if let min = item.minLength, clean.count < min { return .failure(Problem(.kioskTextTooShort, min)) }
         if let pattern = item.pattern, clean.range(of: pattern, options: .regularExpression) == nil {

@@ -45,8 +45,16 @@ public final class KioskApp {
     /// Picks up this kiosk's draft if it was cut off moments ago (a crash, a kill, a power cut);
     /// older drafts are closed as abandoned, since their patient has gone.
     public func recoverDrafts(now: Date = Date()) {
-        guard let drafts = try? store.openDrafts().filter({ $0.kiosk == kioskID }) else { return }
+        guard let all = try? store.openDrafts() else { return }
         let window = state.timings.idle + state.timings.countdown
+        // Another kiosk's draft untouched for longer than any kiosk lets a patient idle (at most an hour plus
+        // a ten-minute countdown; two hours to be sure) is stale: that kiosk died and never came back. Close
+        // it, so its answers do not stay in the database.
+        let staleAfter = max(window, 2 * 3600)
+        for stale in all where stale.kiosk != kioskID && now.timeIntervalSince(stale.updatedAt) >= staleAfter {
+            try? store.abandon(draftID: stale.id, reason: "stale draft of kiosk \(stale.kiosk)")
+        }
+        let drafts = all.filter { $0.kiosk == kioskID }
         var resumed = false
         for candidate in drafts.sorted(by: { $0.updatedAt > $1.updatedAt }) {
             if !resumed, now.timeIntervalSince(candidate.updatedAt) < window,
@@ -76,6 +84,8 @@ public final class KioskApp {
         let key = backend.nextKey(timeout: .milliseconds(Int(wait * 1000)))
         if shouldStop() { finished = true; return }
         let after = clock()
+        let day = today()
+        if day != state.today { state.setToday(day) }
         perform(key.map { state.handle($0, now: after) } ?? state.tick(now: after))
     }
 
@@ -111,7 +121,10 @@ public final class KioskApp {
                 needsResync = false
                 try recorder.abandon(reason: reason)
             case .verifyPIN(let pin): perform(state.staffPINChecked(try checkPIN(pin)))
-            case .exit: finished = true
+            case .exit:
+                // Staff closing the kiosk mid-intake: the patient's answers go, not wait for the next start.
+                if state.hasDraft { try? recorder.abandon(reason: "kiosk closed by staff") }
+                finished = true
             }
         } catch {
             // Nothing the patient did is lost by a failed write: it stays in memory and on screen,

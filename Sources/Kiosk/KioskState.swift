@@ -110,7 +110,9 @@ public struct KioskState {
     var touched = false
     var lastActivity: Double
     var chordStarted = false
-    let today: Day
+    /// The visit date dates are checked against: renewed by the app as the clock passes midnight, so a
+    /// kiosk left running overnight accepts today's date as today.
+    public private(set) var today: Day
 
     public init(questionnaire: Questionnaire, language: Language = .en, timings: KioskTimings = KioskTimings(),
                 staffPINIsSet: Bool, today: Day, now: Double) {
@@ -297,6 +299,9 @@ public struct KioskState {
         let next = lastAnswered.map { $0 + 1 } ?? 0
         if next < main.count { _ = open(main[next]) } else { openReview() }
     }
+
+    /// A new calendar day has begun (the kiosk ran past midnight).
+    public mutating func setToday(_ day: Day) { today = day }
 
     /// The database's answer to a PIN: leave, or say why not and clear the field.
     public mutating func staffPINChecked(_ refusal: StaffRefusal?) -> [KioskEffect] {

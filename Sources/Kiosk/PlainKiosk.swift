@@ -81,6 +81,12 @@ public struct PlainKiosk {
         signal(SIGINT, SIG_IGN)
         signal(SIGTSTP, SIG_IGN)
         signal(SIGQUIT, SIG_IGN)
+        // Started by a process that blocks signals (a test runner, a service manager), the kiosk would
+        // never hear the SIGTERM that stops it: unblock what ends it.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for stop in [SIGTERM, SIGHUP] { sigaddset(&unblock, stop) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         while true {
             switch serve() {
             case .submitted, .abandoned: continue
@@ -156,6 +162,9 @@ public struct PlainKiosk {
         case .line(let line): pin = line
         default: say(""); return false
         }
+        // Typed ahead of the prompt (a paste, a fast typist), the PIN was echoed before echo went off:
+        // wipe it from the screen and the scrollback before anything else.
+        clearScreen()
         say("")
         do {
             switch try store.checkStaffPIN(pin, kiosk: kioskID) {
@@ -222,6 +231,7 @@ public struct PlainKiosk {
             clearScreen()
         case .staffExit:
             try? recorder.abandon(reason: "kiosk closed by staff")
+            clearScreen()
         case .submitted, .inputEnded: break
         }
         return outcome
@@ -373,7 +383,12 @@ public struct PlainKiosk {
 
             switch editor.control {
             case .choice(var list):
-                let numbers = line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "،" }).map { PlainKiosk.number(String($0)) }
+                // A number given twice is one choice, not a toggle on and off again.
+                var numbers: [Int?] = []
+                for part in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "،" }) {
+                    let number = PlainKiosk.number(String(part))
+                    if number == nil || !numbers.contains(number) { numbers.append(number) }
+                }
                 guard numbers.allSatisfy({ $0.map { (1...list.options.count).contains($0) } ?? false }),
                       list.mode == .multiple || numbers.count <= 1 else {
                     say(Phrase.kioskPlainBadNumber(language)); continue

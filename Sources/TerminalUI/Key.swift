@@ -77,6 +77,9 @@ public struct KeyDecoder: Sendable, Equatable {
         case mouse(remaining: Int)
         /// Inside a bracketed paste: the bytes so far, and how much of the end marker has been seen.
         case paste(bytes: [UInt8], matched: Int)
+        /// Inside a control string (OSC, DCS, APC, PM, SOS, as a terminal's replies are): everything up to
+        /// its terminator (BEL, ESC \\ or ST) is consumed and dropped, so digits in it never pick anything.
+        case controlString(previous: UInt8, length: Int)
     }
 
     private var state: State = .ground
@@ -84,10 +87,14 @@ public struct KeyDecoder: Sendable, Equatable {
     private var lastByte = 0.0
     /// Until when a `[` is the late tail of a split sequence (set when a lone Esc was given).
     private var lateTailUntil: Double?
+    /// When a paste ended: bytes arriving with it (in the same read) are dropped, so an end marker
+    /// smuggled inside pasted text cannot turn the rest of the paste into keys.
+    private var pasteEndedAt: Double?
 
     private static let pasteEnd: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]  // ESC [ 2 0 1 ~
     private static let pasteByteLimit = pasteLimit * 4
     private static let sequenceLimit = 32
+    private static let controlStringLimit = 65_536
 
     public init(escapeDelay: Double = KeyDecoder.defaultEscapeDelay) {
         self.escapeDelay = escapeDelay
@@ -97,7 +104,7 @@ public struct KeyDecoder: Sendable, Equatable {
     public var deadline: Double? {
         switch state {
         case .ground: return nil
-        case .paste: return lastByte + Self.pasteQuiet
+        case .paste, .controlString: return lastByte + Self.pasteQuiet
         default: return lastByte + escapeDelay
         }
     }
@@ -163,6 +170,7 @@ public struct KeyDecoder: Sendable, Equatable {
             switch byte {
             case 0x5B: state = .csi(parameters: [], intermediates: [], malformed: false, drop: meta)
             case 0x4F: state = .ss3(parameters: [], drop: meta)
+            case 0x5D, 0x50, 0x5F, 0x5E, 0x58: state = .controlString(previous: byte, length: 0)  // OSC DCS APC PM SOS
             case 0x1B: state = .escape(meta: true)
             case 0x80...0xFF:
                 // Alt plus a non-ASCII character: the whole character is dropped.
@@ -218,11 +226,29 @@ public struct KeyDecoder: Sendable, Equatable {
         case .mouse(let remaining):
             state = remaining > 1 ? .mouse(remaining: remaining - 1) : .ground
 
+        case .controlString(let previous, let length):
+            switch byte {
+            case 0x07:
+                state = .ground                                        // BEL ends an OSC (xterm)
+            case 0x5C where previous == 0x1B:
+                state = .ground                                        // ESC \\ (ST)
+            case _ where previous == 0x1B:
+                // ESC and something else: the string was cut off, and a new sequence starts here.
+                state = .escape(meta: false)
+                step(byte, now: now, into: &keys)
+            case 0x9C where previous == 0xC2 || !(0x80...0xBF).contains(previous):
+                state = .ground                                        // ST, 8-bit or as UTF-8
+            default:
+                // A runaway string ends at the limit; what follows is read afresh.
+                state = length >= Self.controlStringLimit ? .ground : .controlString(previous: byte, length: length + 1)
+            }
+
         case .paste(var bytes, var matched):
             if byte == Self.pasteEnd[matched] {
                 matched += 1
                 if matched == Self.pasteEnd.count {
                     state = .ground
+                    pasteEndedAt = now
                     if let key = Self.pasteKey(bytes) { keys.append(key) }
                     return
                 }
@@ -252,9 +278,10 @@ public struct KeyDecoder: Sendable, Equatable {
     private mutating func ground(_ byte: UInt8, now: Double, drop: Bool, into keys: inout [Key]) {
         let lateTail = lateTailUntil.map { now < $0 } ?? false
         lateTailUntil = nil
+        let drop = drop || pasteEndedAt == now
         switch byte {
         case 0x1B:
-            state = .escape(meta: false)
+            state = .escape(meta: drop)
         case 0x5B where lateTail:
             // `[` just after a lone Esc: the rest of a sequence whose Esc came too early. Drop it whole.
             state = .csi(parameters: [], intermediates: [], malformed: false, drop: true)
@@ -266,6 +293,8 @@ public struct KeyDecoder: Sendable, Equatable {
             state = .csi(parameters: [], intermediates: [], malformed: false, drop: drop)
         case 0x8F:
             state = .ss3(parameters: [], drop: drop)
+        case 0x90, 0x98, 0x9D, 0x9E, 0x9F:
+            state = .controlString(previous: byte, length: 0)             // 8-bit DCS SOS OSC PM APC
         case 0xC2...0xDF:
             state = .utf8(scalar: UInt32(byte & 0x1F), needed: 1, low: 0x80, high: 0xBF, drop: drop)
         case 0xE0:
@@ -289,6 +318,7 @@ public struct KeyDecoder: Sendable, Equatable {
         switch value {
         case 0x9B: state = .csi(parameters: [], intermediates: [], malformed: false, drop: drop)  // C1 CSI
         case 0x8F: state = .ss3(parameters: [], drop: drop)                                       // C1 SS3
+        case 0x90, 0x98, 0x9D, 0x9E, 0x9F: state = .controlString(previous: 0, length: 0)         // C1 strings
         case 0x80...0x9F: break  // other C1 controls never reach widgets
         default:
             if !drop, let scalar = Unicode.Scalar(value) { keys.append(.character(Character(scalar))) }

@@ -66,7 +66,7 @@ struct Export: ParsableCommand {
             if let sink {
                 for resource in exporter.resources(for: record, references: .relative) { sink.write(resource) }
             } else {
-                output.write(exporter.bundle(for: record, transaction: transaction).serialized(pretty: single) + "\n")
+                output.write(FHIRExport.text(exporter.bundle(for: record, transaction: transaction), pretty: single) + "\n")
             }
         }
 
@@ -186,7 +186,7 @@ final class NDJSONSink {
     }
 
     func write(_ resource: FHIRResource) {
-        (try? output(resource.type))?.write(resource.json.serialized() + "\n")
+        (try? output(resource.type))?.write(FHIRExport.text(resource.json) + "\n")
     }
 
     func close() {

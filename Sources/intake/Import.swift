@@ -28,8 +28,14 @@ struct Import: ParsableCommand {
         let questionnaire = try loadQuestionnaire()
         var prepared: (Submission, String, String)?
         try reportingInvalidInput {
-            let options = ResponseOptions.parseOrExit(["--as-of", asOf ?? Day.today().description, file])
-            prepared = try Self.prepare(file: file, asOf: try options.visitDate(), questionnaire: questionnaire)
+            var visit = Day.today()
+            if let asOf {
+                guard let day = Day(iso: asOf) else {
+                    throw InputFailure("--as-of \"\(PatientText.clean(asOf))\" is not a date; use YYYY-MM-DD, for example 2026-11-22")
+                }
+                visit = day
+            }
+            prepared = try Self.prepare(file: file, asOf: visit, questionnaire: questionnaire)
         }
         guard let (submission, language, source) = prepared else { throw ExitCode(2) }
         let store = try database.open()

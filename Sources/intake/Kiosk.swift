@@ -113,6 +113,9 @@ struct Kiosk: ParsableCommand {
         let timings = KioskTimings(idle: idleSeconds ?? settings.idleSeconds ?? 120,
                                    countdown: countdownSeconds ?? settings.countdownSeconds ?? 30)
         let kioskID = name ?? settings.name ?? ProcessInfo.processInfo.hostName
+        // Held until the process ends: the lock is released with it, however it ends.
+        let nameLock = try Self.lockName(kioskID, database: databaseOptions.path)
+        defer { close(nameLock) }
         let theme = self.theme ?? settings.theme
         if plain {
             let lines = StandardInputLines()
@@ -185,6 +188,32 @@ struct PIN: ParsableCommand {
             }
             print("Staff PIN set in \(path).")
         }
+    }
+}
+
+extension Kiosk {
+    /// One running kiosk per name and database. A second kiosk with the same name (the default name is
+    /// the host name) would resume the first one's live draft and show its patient's answers.
+    static func lockName(_ name: String, database: String) throws -> Int32 {
+        let safe = String(name.unicodeScalars.prefix(48).map { scalar -> Character in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-") ? Character(scalar) : "_"
+        })
+        let path = database + ".kiosk-" + safe + ".lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            FileHandle.standardError.write(Data("intake: cannot create the kiosk lock \(PatientText.clean(path)): \(String(cString: strerror(errno)))\n".utf8))
+            throw ExitCode(1)
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            FileHandle.standardError.write(Data("""
+                intake: a kiosk named "\(PatientText.clean(name))" is already running on \(PatientText.clean(database)); \
+                give each kiosk its own name with --name (or `name` in intake.conf)
+
+                """.utf8))
+            throw ExitCode(2)
+        }
+        return descriptor
     }
 }
 

@@ -33,7 +33,7 @@ enum CLI {
         try process.run()
         // A command that should have ended (a plain kiosk whose input no longer matches its questions
         // waits for SIGTERM by design) is stopped after a minute, so a test fails instead of hanging.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
         defer { watchdog.cancel() }
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }

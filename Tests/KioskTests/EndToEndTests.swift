@@ -317,7 +317,7 @@ final class Tmux {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Stopped after a minute: a plain kiosk whose input runs out waits for SIGTERM by design.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
         defer { watchdog.cancel() }
         stdin.fileHandleForWriting.write(Data(input.utf8))

@@ -218,7 +218,7 @@ struct LockdownEndToEndTests {
         t.type(":staff"); t.send(["Enter"])
         try t.waitFor("PIN:")
         t.type("0000"); t.send(["Enter"])
-        try t.waitFor("That PIN is not right")
+        try t.waitFor("That PIN was not accepted")
         usleep(300_000)
         #expect(!(try t.capture().contains("EXITED")))
         #expect(!(try t.capture().contains("0000")), "the PIN was shown on screen")
@@ -324,7 +324,7 @@ struct LockdownEndToEndTests {
         try t.waitFor("Staff only")
         for (i, wait) in [1, 2, 4, 8].enumerated() {
             t.type("0000"); t.send(["Enter"])
-            try t.waitFor("in \(wait) s.")                       // "… The next one is checked in 1 s.", wrapped
+            try t.waitFor("in \(wait) s.")                       // "… Try again in 1 s.", wrapped
             #expect(!(try t.capture().contains("0000")), "the PIN was shown")
             if i == 0 {
                 // Too soon, even the right one: refused unchecked, still 1 s (rounded up) to wait.

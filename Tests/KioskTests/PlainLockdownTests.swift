@@ -100,7 +100,7 @@ struct PlainLockdownTests {
         ])
         let outcome = try kiosk(script, store: store).serve()
         #expect(outcome == .staffExit, "\(script.output)")
-        #expect(script.output.contains("That PIN is not right. The next one is checked in 1 s."))
+        #expect(script.output.contains("That PIN was not accepted. Try again in 1 s."))
         #expect(script.steps.count == 1, "the kiosk read on after the right PIN")
         // The date given after the wrong PIN was stored before staff closed the kiosk, then the draft was
         // closed as abandoned, its answers deleted.

@@ -11,7 +11,7 @@ struct StaffPINTests {
         let h = try Harness(pin: "2468")
         h.type([.control("x"), .control("q")])
         h.type("0000"); h.type([.enter])
-        #expect(h.screen.contains("That PIN is not right") && h.screen.contains("in 1 s."))
+        #expect(h.screen.contains("That PIN was not accepted") && h.screen.contains("in 1 s."))
         // At once again: refused without being checked, even the right PIN.
         h.type("2468"); h.type([.enter])
         #expect(!h.app.finished)

@@ -272,17 +272,18 @@ func decode(chunks: [[UInt8]], gap: Double) -> [Key] {
     }
 
     @Test func aPasteSplitAcrossReadsAndItsEndMarker() {
-        let input = bytes("x^[[200~Lay^[[20la ٣^[[201~y")
-        // Every split point, with the halves a few milliseconds apart.
+        let input = bytes("x^[[200~Lay^[[20la ٣^[[201~")
+        // Every split point, with the halves a few milliseconds apart; a key typed after the paste comes
+        // in a read of its own (what arrives in the same read as the end marker came with the paste).
         for cut in 1..<input.count {
-            let keys = decode(chunks: [Array(input[..<cut]), Array(input[cut...])], gap: 0.005)
+            let keys = decode(chunks: [Array(input[..<cut]), Array(input[cut...]), bytes("y")], gap: 0.005)
             #expect(keys == [.character("x"), .paste("Lay\u{1B}[20la ٣"), .character("y")], "cut at \(cut)")
         }
     }
 
     @Test func aPasteIsCappedAndTheRestReadToTheEnd() {
         let long = String(repeating: "a", count: KeyDecoder.pasteLimit) + String(repeating: "1", count: 3000)
-        let keys = decode("^[[200~" + long + "^[[201~2")
+        let keys = decode(chunks: [bytes("^[[200~" + long + "^[[201~"), bytes("2")], gap: 0.005)
         #expect(keys == [.paste(String(repeating: "a", count: KeyDecoder.pasteLimit)), .character("2")])
     }
 
@@ -386,5 +387,48 @@ struct SplitMix64: RandomNumberGenerator {
         case 2: return [0x5B, 0x4F, 0x3B, 0x7E, 0x31, 0x32, 0x30][Int(next() % 7)]
         default: return UInt8(truncatingIfNeeded: next())
         }
+    }
+}
+
+/// Control strings (a terminal's replies to queries have this shape) are consumed whole, and an end-of-paste
+/// marker smuggled into pasted text cannot turn the rest into keys (found by an attack on the kiosk).
+struct ControlStringTests {
+    func keys(_ chunks: [[UInt8]]) -> [Key] {
+        var decoder = KeyDecoder()
+        var out: [Key] = []
+        var now = 0.0
+        for chunk in chunks { out += decoder.feed(chunk, at: now); now += 1 }
+        out += decoder.advance(to: now + 10)
+        return out
+    }
+
+    @Test(arguments: [
+        [0x1B, 0x5D, 0x31, 0x3B, 0x32, 0x07],             // OSC 1;2 BEL
+        [0x1B, 0x5D, 0x31, 0x3B, 0x32, 0x1B, 0x5C],       // OSC 1;2 ESC \
+        [0x1B, 0x50, 0x31, 0x1B, 0x5C],                   // DCS 1 ST
+        [0x1B, 0x5F, 0x33, 0x1B, 0x5C],                   // APC 3 ST
+        [0x1B, 0x5E, 0x32, 0x1B, 0x5C],                   // PM 2 ST
+        [0x1B, 0x58, 0x32, 0x1B, 0x5C],                   // SOS 2 ST
+        [0xC2, 0x9D, 0x32, 0xC2, 0x9C],                   // OSC 2 ST as UTF-8 C1
+        [0x9D, 0x32, 0x9C],                               // 8-bit OSC 2 ST
+        [0x90, 0x31, 0x32, 0x9C],                         // 8-bit DCS 12 ST
+    ] as [[UInt8]])
+    func aControlStringIsDroppedWhole(_ bytes: [UInt8]) {
+        #expect(keys([bytes]).isEmpty)
+        // And the next key is read normally.
+        #expect(keys([bytes + [0x34]]) == [.character("4")])
+    }
+
+    @Test func aControlStringSplitAcrossReadsIsStillDropped() {
+        #expect(keys([[0x1B, 0x5D, 0x31], [0x3B, 0x32], [0x07, 0x35]]) == [.character("5")])
+    }
+
+    @Test func anEndMarkerInsidePastedTextEndsThePasteAndDropsTheRest() {
+        // ESC[200~ x ESC[201~ 3  … as one read: the "3" came with the paste, not from a key.
+        let smuggled: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x30, 0x7E, 0x78, 0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E, 0x33,
+                                 0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]
+        #expect(keys([smuggled]) == [.paste("x")])
+        // A key typed afterwards, in a read of its own, counts.
+        #expect(keys([Array(smuggled.prefix(13)), [0x33]]) == [.paste("x"), .character("3")])
     }
 }
