@@ -95,7 +95,14 @@ public struct KioskView {
                 top += rows
             } else if let help = helpText(item, lang), !compact || item.type == .date {
                 let paragraph = HelpText(help)
-                let rows = min(paragraph.preferredHeight(width: body.columns), compact ? 1 : 3)
+                // Help is part of the question (the immune question's help says what counts): it gets every
+                // row the answer does not need, not a fixed three that cut it off mid-sentence.
+                let answerRows: Int = switch editor.control {
+                case .choice(let list): list.preferredHeight(width: body.columns)
+                case .text: 2
+                }
+                let room = max(3, bottom - top - 1 - answerRows)
+                let rows = min(paragraph.preferredHeight(width: body.columns), compact ? 1 : room)
                 paragraph.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
                 top += rows
             }
