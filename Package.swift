@@ -88,7 +88,8 @@ let package = Package(
             dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage"]
         ),
 
-        .testTarget(name: "IntakeModelTests", dependencies: ["IntakeModel"], exclude: ["JSONTestSuite"]),
+        .testTarget(name: "IntakeModelTests", dependencies: ["IntakeModel"],
+                    exclude: ["JSONTestSuite", "Fixtures-questionnaire-1.0.0.json"]),
         .testTarget(
             name: "IntakeRulesTests",
             dependencies: ["IntakeModel", "IntakeRules"],

@@ -11,6 +11,8 @@ public struct Questionnaire: Sendable {
     public let version: String
     /// The CodeSystem every option code belongs to (the `system` of the options), if they name one.
     public let codeSystem: String?
+    /// The profiles the file declares in `meta.profile` (the SDC questionnaire profile).
+    public internal(set) var profiles: [String] = []
     public let title: LocalizedText
     /// Top-level items (the groups), in order.
     public let items: [Item]
@@ -124,6 +126,12 @@ extension Questionnaire {
         public let ageRange: ClosedRange<Int>?
         /// A yes/no that counts as answered only when yes (the attestation).
         public let mustBeTrue: Bool
+        /// The SDC `questionnaire-itemControl` code (radio-button, check-box, help), if any.
+        public let itemControl: String?
+        /// The SDC `entryFormat` hint for typed answers (dates), if any.
+        public let entryFormat: String?
+        /// Extensions of this program's own (version 1's) that standard tools do not understand.
+        public let customExtensions: [String]
         /// Child items: a group's questions (help lines are lifted into ``help``).
         public let items: [Item]
 
@@ -133,8 +141,10 @@ extension Questionnaire {
             enableWhen: [EnableWhen] = [], enableBehaviorAny: Bool = false,
             maxLength: Int? = nil, minLength: Int? = nil, pattern: String? = nil,
             allowsPartialDate: Bool = false, ageRange: ClosedRange<Int>? = nil, mustBeTrue: Bool = false,
+            itemControl: String? = nil, entryFormat: String? = nil, customExtensions: [String] = [],
             items: [Item] = []
         ) {
+            self.itemControl = itemControl; self.entryFormat = entryFormat; self.customExtensions = customExtensions
             self.linkId = linkId; self.type = type; self.text = text; self.help = help
             self.required = required; self.repeats = repeats; self.options = options
             self.enableWhen = enableWhen; self.enableBehaviorAny = enableBehaviorAny
@@ -242,6 +252,8 @@ public struct QuestionnaireError: Error, CustomStringConvertible, Sendable {
     public let file: String
     public let problems: [Problem]
 
+    public init(file: String, problems: [Problem]) { self.file = file; self.problems = problems }
+
     public var description: String {
         problems.map { "\(file): \($0)" }.joined(separator: "\n")
     }
@@ -254,6 +266,10 @@ struct QuestionnaireReader {
     static let itemControlURL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
     static let minLengthURL = "http://hl7.org/fhir/StructureDefinition/minLength"
     static let regexURL = "http://hl7.org/fhir/StructureDefinition/regex"
+    static let entryFormatURL = "http://hl7.org/fhir/StructureDefinition/entryFormat"
+    static let constraintURL = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint"
+    /// Version 1's own extensions, still read in older questionnaire files; version 2 uses the standard
+    /// SDC ones above (entryFormat, questionnaire-constraint, itemControl).
     static let partialDateURL = "https://intake.example/fhir/StructureDefinition/partial-date"
     static let ageRangeURL = "https://intake.example/fhir/StructureDefinition/age-range"
     static let mustBeTrueURL = "https://intake.example/fhir/StructureDefinition/must-be-true"
@@ -273,7 +289,9 @@ struct QuestionnaireReader {
         if version.isEmpty { problem("version", "a version is required: it is stored with every intake") }
         let title = localized(root, key: "title")
         let items = readItems(root["item"], path: "item").map(\.item)
-        return Questionnaire(url: url, version: version, title: title, items: items)
+        var questionnaire = Questionnaire(url: url, version: version, title: title, items: items)
+        questionnaire.profiles = (root["meta"]?["profile"]?.array ?? []).compactMap(\.string)
+        return questionnaire
     }
 
     /// Reads an `item` array; each entry says whether it is a help line (itemControl `help`).
@@ -335,11 +353,26 @@ struct QuestionnaireReader {
             conditions.append(.init(question: question, op: op, answer: answer))
         }
         func ext(_ url: String) -> JSONValue? { extensions.first { $0["url"]?.string == url } }
+        // SDC questionnaire-constraint keys this program understands: `full-date`, `age-LOW-HIGH`,
+        // `must-be-true` (the FHIRPath beside each says the same to other tools).
+        let constraintKeys: [String] = extensions.filter { $0["url"]?.string == Self.constraintURL }.compactMap { constraint in
+            (constraint["extension"]?.array ?? []).first { $0["url"]?.string == "key" }?["valueId"]?.string
+        }
         var ageRange: ClosedRange<Int>? = nil
         if let range = ext(Self.ageRangeURL)?["valueRange"],
            let low = range["low"]?["value"]?.int, let high = range["high"]?["value"]?.int, low <= high {
             ageRange = low...high
         }
+        for key in constraintKeys where key.hasPrefix("age-") {
+            let bounds = key.dropFirst(4).split(separator: "-").compactMap { Int($0) }
+            if bounds.count == 2, bounds[0] <= bounds[1] { ageRange = bounds[0]...bounds[1] }
+        }
+        let entryFormat = ext(Self.entryFormatURL)?["valueString"]?.string
+        let partialDate = ext(Self.partialDateURL)?["valueBoolean"]?.bool
+            ?? (type == .date && entryFormat != nil && !constraintKeys.contains("full-date"))
+        let mustBeTrue = ext(Self.mustBeTrueURL)?["valueBoolean"]?.bool ?? constraintKeys.contains("must-be-true")
+        let itemControl = extensions.first { $0["url"]?.string == Self.itemControlURL }?["valueCodeableConcept"]?["coding"]?
+            .array?.first?["code"]?.string
         return Questionnaire.Item(
             linkId: linkId, type: type, text: text, help: help,
             required: object["required"]?.bool ?? false,
@@ -349,9 +382,11 @@ struct QuestionnaireReader {
             maxLength: object["maxLength"]?.int,
             minLength: ext(Self.minLengthURL)?["valueInteger"]?.int,
             pattern: ext(Self.regexURL)?["valueString"]?.string,
-            allowsPartialDate: ext(Self.partialDateURL)?["valueBoolean"]?.bool ?? false,
+            allowsPartialDate: partialDate,
             ageRange: ageRange,
-            mustBeTrue: ext(Self.mustBeTrueURL)?["valueBoolean"]?.bool ?? false,
+            mustBeTrue: mustBeTrue,
+            itemControl: itemControl, entryFormat: entryFormat,
+            customExtensions: extensions.compactMap { $0["url"]?.string }.filter { $0.hasPrefix("https://intake.example/") },
             items: children
         )
     }

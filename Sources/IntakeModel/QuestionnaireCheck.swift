@@ -62,6 +62,37 @@ public enum QuestionnaireCheck {
     }
 }
 
+extension QuestionnaireCheck {
+    static let sdcProfile = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire"
+
+    /// The points other systems rely on (issue 11): the SDC profile declared, every choice's item control,
+    /// every date's entry format, codings with a system, and none of this program's own extensions where
+    /// a standard one exists. Checked by `intake questionnaire check`, not when the program loads a file.
+    public static func standardsProblems(in questionnaire: Questionnaire) -> [QuestionnaireError.Problem] {
+        var problems: [QuestionnaireError.Problem] = []
+        func add(_ path: String, _ message: String) { problems.append(.init(path: path, message: message)) }
+        if !questionnaire.profiles.contains(where: { $0.hasPrefix(sdcProfile) }) {
+            add("meta.profile", "declare the SDC questionnaire profile \(sdcProfile)")
+        }
+        for item in questionnaire.allItems {
+            let at = "item \(item.linkId)"
+            if item.type == .choice {
+                let expected = item.repeats ? "check-box" : "radio-button"
+                if item.itemControl != expected {
+                    add(at, "needs the questionnaire-itemControl extension with code \(expected), found \(item.itemControl ?? "none")")
+                }
+            }
+            if item.type == .date && item.entryFormat == nil {
+                add(at, "needs the entryFormat extension (for example YYYY-MM-DD) so other form fillers show the format")
+            }
+            for url in item.customExtensions {
+                add(at, "uses this program's own extension \(url); use the standard SDC extension (entryFormat, questionnaire-constraint)")
+            }
+        }
+        return problems
+    }
+}
+
 extension Language {
     /// The language's English name, for messages to staff.
     public var name: String {

@@ -212,13 +212,20 @@ struct QuestionnaireCommand: ParsableCommand {
         var file: String
 
         func run() throws {
+            let q: Questionnaire
             do {
-                let q = try Questionnaire.load(contentsOf: URL(fileURLWithPath: file))
-                print("\(file): OK: \(q.questions.count) questions in \(q.items.count) groups, version \(q.version)")
+                q = try Questionnaire.load(contentsOf: URL(fileURLWithPath: file))
             } catch {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 throw ExitCode(2)
             }
+            // What other systems rely on (SDC extensions, item controls, entry formats), checked here only.
+            let standards = QuestionnaireCheck.standardsProblems(in: q)
+            guard standards.isEmpty else {
+                FileHandle.standardError.write(Data((QuestionnaireError(file: file, problems: standards).description + "\n").utf8))
+                throw ExitCode(2)
+            }
+            print("\(file): OK: \(q.questions.count) questions in \(q.items.count) groups, version \(q.version), SDC extensions in place")
         }
     }
 }

@@ -172,6 +172,17 @@ struct SummaryAndQuestionnaireCommandTests {
         #expect(ar.stdout.contains("الوخز بالإبر الدقيقة: مانع للاستعمال"))
     }
 
+    /// Issue 11: `questionnaire check` also checks what other systems rely on.
+    @Test func questionnaireCheckNamesMissingStandardExtensions() throws {
+        let old = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("IntakeModelTests/Fixtures-questionnaire-1.0.0.json").path
+        let result = try CLI.run(["questionnaire", "check", old])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("meta.profile: declare the SDC questionnaire profile"), "\(result.stderr)")
+        #expect(result.stderr.contains("item procedures: needs the questionnaire-itemControl extension with code check-box"))
+        #expect(result.stderr.contains("item chemotherapy-end-date: needs the entryFormat extension"))
+    }
+
     @Test func questionnairePrintsTheBundledFHIRResource() throws {
         let result = try CLI.run(["questionnaire"])
         #expect(result.status == 0)

@@ -130,6 +130,37 @@ struct QuestionnaireTests {
         #expect(back == answers)
     }
 
+    /// Issue 11: standard SDC extensions, not this program's own, so other form fillers read the rules.
+    @Test func theBundledQuestionnaireUsesStandardSDCExtensions() {
+        #expect(QuestionnaireCheck.standardsProblems(in: q).isEmpty, "\(QuestionnaireCheck.standardsProblems(in: q))")
+        #expect(q.profiles == ["http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire"])
+        #expect(q.item("skin-type")?.itemControl == "radio-button")
+        #expect(q.item("allergies")?.itemControl == "check-box")
+        #expect(q.item("botox-date")?.entryFormat == "YYYY-MM-DD, YYYY-MM or YYYY")
+        #expect(q.item("patient-dob")?.entryFormat == "YYYY-MM-DD")
+        // What the constraints mean to this program: read from their keys.
+        #expect(q.item("patient-dob")?.ageRange == 0...120)
+        let custom = q.allItems.flatMap { $0.customExtensions }
+        #expect(custom.isEmpty, "\(custom)")
+    }
+
+    /// A version-1 questionnaire file (its own extensions) still loads with the same meaning, and the
+    /// standards check names what to change.
+    @Test func aVersionOneQuestionnaireFileStillReadsAndIsToldWhatToChange() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures-questionnaire-1.0.0.json")
+        let old = try Questionnaire.load(contentsOf: url)
+        #expect(old.version == "1.0.0")
+        #expect(old.item("patient-dob")?.ageRange == 0...120)
+        #expect(old.item("patient-dob")?.allowsPartialDate == false)
+        #expect(old.item("botox-date")?.allowsPartialDate == true)
+        #expect(old.item("attest")?.mustBeTrue == true)
+        let problems = QuestionnaireCheck.standardsProblems(in: old).map(\.description)
+        #expect(problems.contains { $0.hasPrefix("meta.profile") })
+        #expect(problems.contains { $0.contains("skin-type") && $0.contains("radio-button") })
+        #expect(problems.contains { $0.contains("botox-date") && $0.contains("entryFormat") })
+        #expect(problems.contains { $0.contains("intake.example/fhir/StructureDefinition/age-range") })
+    }
+
     @Test func bundledQuestionnairePassesItsOwnCheck() {
         #expect(QuestionnaireCheck.problems(in: q).isEmpty)
     }
