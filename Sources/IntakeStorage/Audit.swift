@@ -8,6 +8,8 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case userAdded, userDisabled, passwordChanged
     /// The kiosk's staff PIN: set, tried (right or wrong), locked after too many wrong tries, and the kiosk closed.
     case pinSet, pinAccepted, pinRefused, pinLocked, kioskExit
+    /// A response filled elsewhere was imported into the review queue (`intake import`).
+    case intakeImported
 }
 
 /// One line of the audit log, as stored.

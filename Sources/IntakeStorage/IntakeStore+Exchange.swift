@@ -119,6 +119,9 @@ extension IntakeStore {
                     intake.questionnaireVersion = s.questionnaireVersion
                     intake.rulesetVersion = s.rulesetVersion
                     try intake.update(db)
+                    // An intake that did not come from a kiosk here is in the log with where it came from.
+                    try AuditChain.append(db, at: now, user: source, action: .intakeImported, intakeCode: code,
+                                          detail: "imported from \(source)")
                     return try StoredIntake.fetchOne(db, id: intake.id) ?? intake
                 }
             } catch let error as DatabaseError

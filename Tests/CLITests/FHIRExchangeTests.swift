@@ -269,6 +269,9 @@ enum Exchange {
         #expect(queue.first?.verdicts == ["microneedling": "defer", "micro-botox": "defer"])
         let intake = try #require(try store.intake(code: code))
         #expect(intake.kiosk == "import: Clinic web form")
+        let logged = try #require(try store.auditEntries(limit: 10).first { $0.action == .intakeImported })
+        #expect(logged.intakeCode == code && logged.detail.contains("Clinic web form"))
+        #expect(try store.verifyAuditChain() == .ok(count: try store.auditEntries(limit: 100).count))
 
         let exported = Exchange.resources(try Exchange.json(try Exchange.export([code], db: db)))
         let qr = try #require(exported.first { $0["resourceType"] as? String == "QuestionnaireResponse" })
