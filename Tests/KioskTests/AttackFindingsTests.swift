@@ -57,23 +57,12 @@ struct AttackFindingsTests {
 
 /// Plain-mode and free-text findings of the same attack.
 struct AttackFindingsPlainTests {
-    final class Lines: @unchecked Sendable {
-        var input: [String]
-        var output = ""
-        init(_ input: [String]) { self.input = input }
-        func next() -> String? { input.isEmpty ? nil : input.removeFirst() }
-    }
 
     @Test func aNumberGivenTwiceIsOneChoiceNotATickAndUntick() throws {
         var lines = PlainKioskTests.wholeIntake
         let allergies = try #require(lines.lastIndex(of: "8"))
         lines[allergies] = "1 1"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("intake-plain-\(UUID().uuidString)/i.sqlite").path
-        let store = try IntakeStore(path: path)
-        let io = Lines(lines)
-        let kiosk = PlainKiosk(questionnaire: try Questionnaire.bundled(), store: store, kioskID: "plain",
-                               input: { io.next() }, output: { io.output += $0 }, today: { Day(iso: "2026-11-22")! })
-        _ = kiosk.serveOnePatient()
+        let (_, store) = try PlainKioskTests().run(lines)
         let intake = try #require(try store.recentIntakes(limit: 1, status: "submitted").first)
         let answers = try ResponseReader(questionnaire: try Questionnaire.bundled(), asOf: Day(iso: "2026-11-22")!)
             .read(Data(try #require(intake.responseJSON).utf8)).answers

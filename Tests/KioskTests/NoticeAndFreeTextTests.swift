@@ -359,22 +359,8 @@ struct NoticeAndFreeTextTests {
 struct PlainNoticeAndFreeTextTests {
     static let notice = 42      // the notice's line in PlainKioskTests.wholeIntake (just after allergies, 41)
 
-    final class Lines: @unchecked Sendable {
-        var input: [String]
-        var output = ""
-        init(_ input: [String]) { self.input = input }
-        func next() -> String? { input.isEmpty ? nil : input.removeFirst() }
-    }
-
-    func run(_ lines: [String]) throws -> (Lines, IntakeStore) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("intake-plain-\(UUID().uuidString)/i.sqlite").path
-        let store = try IntakeStore(path: path)
-        let io = Lines(lines)
-        let kiosk = PlainKiosk(questionnaire: Harness.questionnaire, store: store, kioskID: "plain",
-                               input: { io.next() }, output: { io.output += $0 }, today: { Harness.visit })
-        _ = kiosk.serveOnePatient()
-        return (io, store)
-    }
+    /// The plain kiosk on these lines, as `PlainKioskTests` runs it.
+    func run(_ lines: [String]) throws -> (PlainKioskTests.Lines, IntakeStore) { try PlainKioskTests().run(lines) }
 
     @Test func theNoticeIsPrintedThenEnterContinuesAndNothingIsStored() throws {
         #expect(PlainKioskTests.wholeIntake[Self.notice - 1] == "8" && PlainKioskTests.wholeIntake[Self.notice] == "")
