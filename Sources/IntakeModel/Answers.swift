@@ -56,7 +56,7 @@ extension AnswerValue {
     }
 
     /// Arabic-Indic digits as 0–9 and the Arabic decimal separator as ".", everything else as typed.
-    static func western(_ text: String) -> String {
+    public static func western(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { scalar -> Unicode.Scalar in
             switch scalar.value {
             case 0x660...0x669: Unicode.Scalar(scalar.value - 0x660 + 0x30)!

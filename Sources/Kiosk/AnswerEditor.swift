@@ -142,13 +142,7 @@ struct AnswerEditor: Equatable {
     private func string(_ text: String) -> Result<[AnswerValue], Problem> {
         // Arabic-Indic digits are what many patients type for a phone number: where the answer has a
         // format to match (the phone), they become 0-9. Answers in the patient's own words stay as typed.
-        let normalized = item.pattern == nil ? text : String(text.unicodeScalars.map { scalar -> Character in
-            switch scalar.value {
-            case 0x660...0x669: Character(Unicode.Scalar(scalar.value - 0x660 + 0x30)!)
-            case 0x6F0...0x6F9: Character(Unicode.Scalar(scalar.value - 0x6F0 + 0x30)!)
-            default: Character(scalar)
-            }
-        })
+        let normalized = item.pattern == nil ? text : AnswerValue.western(text)
         let clean = PatientText.clean(normalized)
         // Nothing anyone can see (a lone accent, spaces) is no answer: every screen would show it blank.
         let visible = clean.unicodeScalars.contains { scalar in
