@@ -107,7 +107,7 @@ struct Kiosk: ParsableCommand {
                     """.utf8))
                 throw ExitCode(2)
             }
-            FileHandle.standardError.write(Data("No staff PIN is set. Choose the PIN that staff will type to close this kiosk (at least \(IntakeStore.minimumPINLength) characters).\n".utf8))
+            FileHandle.standardError.write(Data("No staff PIN is set. Choose the PIN staff will type to close this kiosk (\(IntakeStore.minimumPINLength) or more characters).\n".utf8))
             try PIN.Set.choose(into: store, path: databaseOptions.path)
         }
         let timings = KioskTimings(idle: idleSeconds ?? settings.idleSeconds ?? 120,
