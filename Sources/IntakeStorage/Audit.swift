@@ -10,6 +10,14 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case pinSet, pinAccepted, pinRefused, pinLocked, kioskExit
     /// A response filled elsewhere was imported into the review queue (`intake import`).
     case intakeImported
+    /// A patient submitted an intake at a kiosk.
+    case intakeSubmitted
+    /// A practitioner had today's rules assess a stored intake again; the earlier assessment stays.
+    case reassessed
+    /// A staff account was enabled again, given another role, or its full name or credential changed.
+    case userEnabled, roleChanged, profileChanged
+    /// The state of a row as found when this version first opened a database that predates row fingerprints.
+    case baseline
 }
 
 /// One line of the audit log, as stored.
@@ -30,6 +38,10 @@ public struct AuditEntry: Sendable, Hashable, Identifiable {
     public var previousHash: String
     /// SHA-256 over `previousHash` and this entry's fields, in lower-case hex.
     public var hash: String
+    /// The row this entry fingerprints, such as `decision:7`; nil for entries about no row.
+    public var subject: String?
+    /// The fingerprint of `subject`'s row just after this entry's change (see `Integrity`).
+    public var contentHash: String?
 
     /// The action, or nil if a newer version of intake wrote one this version does not know.
     public var action: AuditAction? { AuditAction(rawValue: actionName) }
@@ -51,14 +63,19 @@ public enum AuditVerification: Sendable, Hashable {
 enum AuditChain {
     static let firstPreviousHash = String(repeating: "0", count: 64)
 
+    /// The entry's hash. Entries without a subject hash exactly as before subjects existed, so
+    /// logs written by earlier versions still verify.
     static func hash(previousHash: String, id: Int64, at: String, user: String, action: String,
-                     intakeCode: String?, detail: String) -> String {
+                     intakeCode: String?, detail: String, subject: String? = nil, contentHash: String? = nil) -> String {
         func field(_ text: String?) -> String {
             guard let text else { return "-" }
             return "\(text.utf8.count):\(text)"
         }
-        let canonical = [previousHash, String(id), at, user, action].map(field).joined(separator: "|")
+        var canonical = [previousHash, String(id), at, user, action].map(field).joined(separator: "|")
             + "|" + field(intakeCode) + "|" + field(detail)
+        if subject != nil || contentHash != nil {
+            canonical += "|" + field(subject) + "|" + field(contentHash)
+        }
         let digest = SHA256.hash(data: Array(canonical.utf8))
         return digest.map { byte in
             let hex = String(byte, radix: 16)
@@ -70,19 +87,24 @@ enum AuditChain {
     ///
     /// Must run in a write transaction: the read of the last hash and the insert are then
     /// atomic even with several processes writing the same file.
+    static func hash(of entry: IntakeStore.StoredAuditFields) -> String {
+        hash(previousHash: entry.previousHash, id: entry.id, at: entry.atText, user: entry.user, action: entry.action,
+             intakeCode: entry.intakeCode, detail: entry.detail, subject: entry.subject, contentHash: entry.contentHash)
+    }
+
     @discardableResult
     static func append(_ db: Database, at date: Date, user: String, action: AuditAction,
-                       intakeCode: String?, detail: String) throws -> Int64 {
+                       intakeCode: String?, detail: String, subject: String? = nil, contentHash: String? = nil) throws -> Int64 {
         let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
         let id: Int64 = (last?["id"] as Int64? ?? 0) + 1
         let previous: String = last?["hash"] ?? firstPreviousHash
         let at = StorageTime.text(date)
         let hash = Self.hash(previousHash: previous, id: id, at: at, user: user, action: action.rawValue,
-                             intakeCode: intakeCode, detail: detail)
+                             intakeCode: intakeCode, detail: detail, subject: subject, contentHash: contentHash)
         try db.execute(sql: """
-            INSERT INTO audit (id, at, user, action, intake_code, detail, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, at, user, action.rawValue, intakeCode, detail, previous, hash])
+            INSERT INTO audit (id, at, user, action, intake_code, detail, prev_hash, hash, subject, content_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, at, user, action.rawValue, intakeCode, detail, previous, hash, subject, contentHash])
         return id
     }
 }
@@ -134,9 +156,7 @@ extension IntakeStore {
                 if entry.previousHash != expectedPrevious {
                     return .broken(at: entry.id, reason: "the entry before it was changed, removed or moved")
                 }
-                let recomputed = AuditChain.hash(
-                    previousHash: entry.previousHash, id: entry.id, at: entry.atText, user: entry.user,
-                    action: entry.action, intakeCode: entry.intakeCode, detail: entry.detail)
+                let recomputed = AuditChain.hash(of: entry)
                 if recomputed != entry.hash {
                     return .broken(at: entry.id, reason: "the entry was changed after it was written")
                 }
@@ -152,13 +172,16 @@ extension IntakeStore {
     struct StoredAuditFields {
         var id: Int64, atText: String, user: String, action: String
         var intakeCode: String?, detail: String, previousHash: String, hash: String
+        var subject: String?, contentHash: String?
     }
 
     static func auditEntryFields(_ row: Row) -> StoredAuditFields {
         StoredAuditFields(
             id: row["id"], atText: row["at"] ?? "", user: row["user"] ?? "", action: row["action"] ?? "",
             intakeCode: row["intake_code"], detail: row["detail"] ?? "",
-            previousHash: row["prev_hash"] ?? "", hash: row["hash"] ?? "")
+            previousHash: row["prev_hash"] ?? "", hash: row["hash"] ?? "",
+            subject: row.hasColumn("subject") ? row["subject"] : nil,
+            contentHash: row.hasColumn("content_hash") ? row["content_hash"] : nil)
     }
 
     static func auditEntry(_ row: Row) -> AuditEntry {
@@ -166,6 +189,7 @@ extension IntakeStore {
         return AuditEntry(
             id: fields.id, at: StorageTime.date(fields.atText) ?? Date(timeIntervalSince1970: 0),
             user: fields.user, actionName: fields.action, intakeCode: fields.intakeCode,
-            detail: fields.detail, previousHash: fields.previousHash, hash: fields.hash)
+            detail: fields.detail, previousHash: fields.previousHash, hash: fields.hash,
+            subject: fields.subject, contentHash: fields.contentHash)
     }
 }

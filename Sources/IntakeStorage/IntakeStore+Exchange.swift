@@ -120,8 +120,8 @@ extension IntakeStore {
                     intake.rulesetVersion = s.rulesetVersion
                     try intake.update(db)
                     // An intake that did not come from a kiosk here is in the log with where it came from.
-                    try AuditChain.append(db, at: now, user: source, action: .intakeImported, intakeCode: code,
-                                          detail: "imported from \(source)")
+                    try Integrity.audit(db, Integrity.intake, key: intake.id, at: now, user: source,
+                                        action: .intakeImported, intakeCode: code, detail: "imported from \(source)")
                     return try StoredIntake.fetchOne(db, id: intake.id) ?? intake
                 }
             } catch let error as DatabaseError

@@ -26,6 +26,9 @@ extension IntakeStore {
             intake.questionnaireVersion = s.questionnaireVersion
             intake.rulesetVersion = s.rulesetVersion
             try intake.update(db)
+            // The log holds the fingerprint of what was submitted: a later change to it shows in `audit verify`.
+            try Integrity.audit(db, Integrity.intake, key: draftID, at: now, user: intake.kiosk ?? "kiosk",
+                                action: .intakeSubmitted, intakeCode: intake.code, detail: "submitted")
             // Read back, so the caller sees dates at the precision they were stored with.
             return try StoredIntake.fetchOne(db, id: draftID) ?? intake
         }

@@ -227,6 +227,10 @@ extension IntakeStore {
                 throw ReviewError.notAPractitioner(name: account.name)
             }
 
+            // The signature binds the answers and the assessment on the practitioner's screen.
+            let standing = try Self.standingAssessment(db, intake: intake)
+            let responseHash = Integrity.sha256(intake.responseJSON ?? "")
+            let assessmentHash = Integrity.sha256(standing.json)
             var written: [Decision] = []
             for decision in decisions {
                 let reason = decision.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -236,15 +240,17 @@ extension IntakeStore {
                     ruleVerdict: intake.verdicts?[decision.procedure],
                     reason: reason?.isEmpty == false ? reason : nil,
                     note: note?.isEmpty == false ? note : nil,
-                    userID: user.id, signedAt: now, amends: amended)
+                    userID: user.id, signedAt: now, amends: amended, responseSHA256: responseHash,
+                    assessmentSHA256: assessmentHash, reassessmentID: standing.reassessmentID)
                 try record.insert(db)
                 written.append(record.value)
 
                 var detail = "\(record.procedure): \(record.decision.rawValue) (rules: \(record.ruleVerdict ?? "none"))"
                 if let reason = record.reason { detail += "; reason: \(reason)" }
                 if let amended { detail += "; amends decision \(amended)" }
-                try AuditChain.append(db, at: now, user: account.name, action: amended == nil ? .decision : .amendment,
-                                      intakeCode: code, detail: detail)
+                detail += "; meaning: \(record.value.meaning); signed on response \(responseHash.prefix(16))"
+                try Integrity.audit(db, Integrity.decision, key: record.id!, at: now, user: account.name,
+                                    action: amended == nil ? .decision : .amendment, intakeCode: code, detail: detail)
             }
             try db.execute(sql: "UPDATE intake SET review_state = 'signed' WHERE id = ?", arguments: [intakeID])
             let ids = written.map { String($0.id) }.joined(separator: ", ")
@@ -297,5 +303,81 @@ extension IntakeStore {
             WHERE intake_id = ? AND id NOT IN (SELECT amends FROM decision WHERE intake_id = ? AND amends IS NOT NULL)
             ORDER BY id
             """, arguments: [intakeID, intakeID])
+    }
+
+    /// The assessment that stands for an intake: its newest re-assessment, else the one made at submit.
+    static func standingAssessment(_ db: Database, intake: StoredIntake) throws -> (json: String, reassessmentID: Int64?) {
+        if let row = try Row.fetchOne(db, sql: "SELECT id, assessment_json FROM reassessment WHERE intake_id = ? ORDER BY id DESC LIMIT 1",
+                                      arguments: [intake.id]) {
+            return (row["assessment_json"], row["id"])
+        }
+        return (intake.assessmentJSON ?? "", nil)
+    }
+
+    // MARK: - Bound content
+
+    /// The current decisions whose signed answers or assessment no longer match what is stored:
+    /// the station and summary say "ANSWERS CHANGED AFTER SIGNING" for them.
+    ///
+    /// Decisions signed before signatures were bound to content (nil hashes) are not counted.
+    public func decisionsSignedOnOtherContent(intakeID: Int64) throws(StorageError) -> [Decision] {
+        try read { db in
+            guard let intake = try StoredIntake.fetchOne(db, id: intakeID) else { return [] }
+            let response = Integrity.sha256(intake.responseJSON ?? "")
+            return try Self.currentDecisionRecords(db, intakeID: intakeID).filter { record in
+                if let hash = record.responseSHA256, hash != response { return true }
+                guard let hash = record.assessmentSHA256 else { return false }
+                let json: String
+                if let id = record.reassessmentID {
+                    json = try String.fetchOne(db, sql: "SELECT assessment_json FROM reassessment WHERE id = ?", arguments: [id]) ?? ""
+                } else {
+                    json = intake.assessmentJSON ?? ""
+                }
+                return hash != Integrity.sha256(json)
+            }.map(\.value)
+        }
+    }
+
+    // MARK: - Re-assessment
+
+    /// Records a new assessment of a submitted intake by the rules of today, at a practitioner's
+    /// request: a new, dated, audited row. The assessment made at submit is never changed; the
+    /// queue shows the new verdicts from now on, and later signatures bind the new assessment.
+    @discardableResult
+    public func reassess(intakeID: Int64, assessmentJSON: String, verdicts: [String: String],
+                         questionnaireVersion: String, rulesetVersion: String, user: StaffUser,
+                         now: Date = Date()) throws(ReviewError) -> Reassessment {
+        guard user.role == .practitioner else { throw .notAPractitioner(name: user.name) }
+        return try write(ReviewError.storage) { db in
+            let (code, _) = try Self.requireSubmitted(db, id: intakeID)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let verdictsJSON = String(decoding: try encoder.encode(verdicts), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO reassessment (intake_id, assessed_at, user_id, questionnaire_version, ruleset_version, assessment_json, verdicts)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [intakeID, now, user.id, questionnaireVersion, rulesetVersion, assessmentJSON, verdictsJSON])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE intake SET verdicts = ? WHERE id = ?", arguments: [verdictsJSON, intakeID])
+            let summary = verdicts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            try Integrity.audit(db, Integrity.reassessment, key: id, at: now, user: user.name, action: .reassessed,
+                                intakeCode: code, detail: "rules \(rulesetVersion): \(summary)")
+            return Reassessment(id: id, intakeID: intakeID, assessedAt: now, userID: user.id,
+                                questionnaireVersion: questionnaireVersion, rulesetVersion: rulesetVersion,
+                                assessmentJSON: assessmentJSON, verdicts: verdicts)
+        }
+    }
+
+    /// Every re-assessment of the intake, oldest first.
+    public func reassessments(intakeID: Int64) throws(StorageError) -> [Reassessment] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM reassessment WHERE intake_id = ? ORDER BY id", arguments: [intakeID]).map { row in
+                let verdicts: String = row["verdicts"]
+                return Reassessment(
+                    id: row["id"], intakeID: row["intake_id"], assessedAt: row["assessed_at"], userID: row["user_id"],
+                    questionnaireVersion: row["questionnaire_version"], rulesetVersion: row["ruleset_version"],
+                    assessmentJSON: row["assessment_json"], verdicts: Self.verdictMap(verdicts))
+            }
+        }
     }
 }

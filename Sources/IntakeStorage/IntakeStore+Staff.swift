@@ -21,10 +21,11 @@ extension IntakeStore {
                 throw StaffError.duplicateName(name)
             }
             var record = StaffUserRecord(id: nil, name: name, role: role, passwordHash: hash, disabled: false,
-                                         failedAttempts: 0, lockedUntil: nil, createdAt: now)
+                                         failedAttempts: 0, lockedUntil: nil, createdAt: now,
+                                         fullName: nil, credential: nil)
             try record.insert(db)
-            try AuditChain.append(db, at: now, user: actor ?? "setup", action: .userAdded, intakeCode: nil,
-                                  detail: "\(name) (\(role.rawValue))")
+            try Integrity.audit(db, Integrity.staff, key: record.id!, at: now, user: actor ?? "setup", action: .userAdded,
+                                intakeCode: nil, detail: "\(name) (\(role.rawValue))")
             return record.user
         }
     }
@@ -55,8 +56,8 @@ extension IntakeStore {
             guard !record.disabled else { return }
             record.disabled = true
             try record.update(db)
-            try AuditChain.append(db, at: now, user: actor ?? record.name, action: .userDisabled,
-                                  intakeCode: nil, detail: record.name)
+            try Integrity.audit(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name,
+                                action: .userDisabled, intakeCode: nil, detail: record.name)
         }
     }
 
@@ -71,8 +72,55 @@ extension IntakeStore {
             record.failedAttempts = 0
             record.lockedUntil = nil
             try record.update(db)
-            try AuditChain.append(db, at: now, user: actor ?? record.name, action: .passwordChanged,
-                                  intakeCode: nil, detail: record.name)
+            try Integrity.audit(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name,
+                                action: .passwordChanged, intakeCode: nil, detail: record.name)
+        }
+    }
+
+    /// Enables a disabled account again.
+    public func enableUser(name: String, by actor: String? = nil, now: Date = Date()) throws(StaffError) {
+        try write(StaffError.storage) { db in
+            guard var record = try Self.staffRecord(db, name: name) else { throw StaffError.unknownUser(name) }
+            guard record.disabled else { return }
+            record.disabled = false
+            record.failedAttempts = 0
+            record.lockedUntil = nil
+            try record.update(db)
+            try Integrity.audit(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name,
+                                action: .userEnabled, intakeCode: nil, detail: record.name)
+        }
+    }
+
+    /// Gives an account another role.
+    public func setRole(name: String, role: StaffRole, by actor: String? = nil, now: Date = Date()) throws(StaffError) {
+        try write(StaffError.storage) { db in
+            guard var record = try Self.staffRecord(db, name: name) else { throw StaffError.unknownUser(name) }
+            guard record.role != role else { return }
+            let before = record.role
+            record.role = role
+            try record.update(db)
+            try Integrity.audit(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name,
+                                action: .roleChanged, intakeCode: nil,
+                                detail: "\(record.name): \(before.rawValue) → \(role.rawValue)")
+        }
+    }
+
+    /// Sets the full name and credential printed under a practitioner's signature, such as
+    /// "Dr Rana Haddad" and "MBBS, dermatologist"; an empty text clears it.
+    public func setProfile(name: String, fullName: String?, credential: String?, by actor: String? = nil,
+                           now: Date = Date()) throws(StaffError) {
+        func tidy(_ text: String?) -> String? {
+            let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed?.isEmpty == false ? trimmed : nil
+        }
+        try write(StaffError.storage) { db in
+            guard var record = try Self.staffRecord(db, name: name) else { throw StaffError.unknownUser(name) }
+            if let fullName { record.fullName = tidy(fullName) }
+            if let credential { record.credential = tidy(credential) }
+            try record.update(db)
+            try Integrity.audit(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name,
+                                action: .profileChanged, intakeCode: nil,
+                                detail: "\(record.name): \(record.fullName ?? "-"), \(record.credential ?? "-")")
         }
     }
 

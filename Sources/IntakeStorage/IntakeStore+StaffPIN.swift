@@ -20,7 +20,8 @@ extension IntakeStore {
             try SettingRecord(key: Self.staffPINKey, value: encoded).upsert(db)
             // A new PIN starts with a clean slate of tries.
             try SettingRecord.deleteOne(db, key: Self.pinThrottleKey)
-            try AuditChain.append(db, at: now, user: actor, action: .pinSet, intakeCode: nil, detail: "staff PIN set")
+            try Integrity.audit(db, Integrity.setting, key: Self.staffPINKey, at: now, user: actor, action: .pinSet,
+                                intakeCode: nil, detail: "staff PIN set")
         }
     }
 

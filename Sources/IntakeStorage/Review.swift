@@ -48,6 +48,35 @@ public struct Decision: Sendable, Hashable, Identifiable {
     public var signedAt: Date
     /// The earlier decision this one replaces; nil for a first signature.
     public var amends: Int64?
+    /// SHA-256 of the response JSON as stored when this was signed; nil for decisions signed
+    /// before version 3 of the database, which did not bind content.
+    public var responseSHA256: String?
+    /// SHA-256 of the assessment JSON the practitioner saw when signing; nil as above.
+    public var assessmentSHA256: String?
+    /// The re-assessment that stood when this was signed; nil when it was the assessment made at submit.
+    public var reassessmentID: Int64?
+
+    /// What the signature means, in the words of the record: "proceed", or "amendment of #3: defer".
+    public var meaning: String {
+        amends.map { "amendment of #\($0): \(decision.rawValue)" } ?? decision.rawValue
+    }
+}
+
+/// A stored intake assessed again by the rules of a later day, at a practitioner's request.
+///
+/// The assessment made at submit stays as it was; the newest re-assessment is the one that stands.
+public struct Reassessment: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var intakeID: Int64
+    public var assessedAt: Date
+    /// The practitioner who asked for it.
+    public var userID: Int64
+    public var questionnaireVersion: String
+    public var rulesetVersion: String
+    /// The `intake assess` JSON of the new assessment.
+    public var assessmentJSON: String
+    /// Procedure → verdict.
+    public var verdicts: [String: String]
 }
 
 /// When a decision must come with a reason.
@@ -177,9 +206,15 @@ struct DecisionRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var userID: Int64
     var signedAt: Date
     var amends: Int64?
+    var responseSHA256: String?
+    var assessmentSHA256: String?
+    var reassessmentID: Int64?
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, procedure, decision, reason, note, amends
+        case responseSHA256 = "response_sha256"
+        case assessmentSHA256 = "assessment_sha256"
+        case reassessmentID = "reassessment_id"
         case intakeID = "intake_id"
         case ruleVerdict = "rule_verdict"
         case userID = "user_id"
@@ -194,6 +229,7 @@ struct DecisionRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var value: Decision {
         Decision(id: id ?? 0, intakeID: intakeID, procedure: procedure, decision: decision,
                  ruleVerdict: ruleVerdict, reason: reason, note: note, userID: userID,
-                 signedAt: signedAt, amends: amends)
+                 signedAt: signedAt, amends: amends, responseSHA256: responseSHA256,
+                 assessmentSHA256: assessmentSHA256, reassessmentID: reassessmentID)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The database schema, as an append-only list of migrations.
@@ -53,6 +54,10 @@ enum Schema {
 
         migrator.registerMigration("v2") { db in
             try createReviewTables(db)
+        }
+
+        migrator.registerMigration("v3") { db in
+            try bindRecordsToTheLog(db)
         }
 
         return migrator
@@ -143,5 +148,90 @@ enum Schema {
             CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted'); END;
             """)
+    }
+
+    /// "v3": signatures bound to content, re-assessments, staff names and credentials, the
+    /// vocabulary checked by the database, and audit entries that fingerprint the rows they concern.
+    static func bindRecordsToTheLog(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE audit ADD COLUMN subject TEXT;
+            ALTER TABLE audit ADD COLUMN content_hash TEXT;
+            CREATE INDEX audit_on_subject ON audit(subject) WHERE subject IS NOT NULL;
+
+            ALTER TABLE staff_user ADD COLUMN full_name TEXT;
+            ALTER TABLE staff_user ADD COLUMN credential TEXT;
+
+            -- A re-assessment by today's rules, asked for by a practitioner: a new row, never an overwrite.
+            CREATE TABLE reassessment (
+                id INTEGER PRIMARY KEY,
+                intake_id INTEGER NOT NULL REFERENCES intake(id),
+                assessed_at DATETIME NOT NULL,
+                user_id INTEGER NOT NULL REFERENCES staff_user(id),
+                questionnaire_version TEXT NOT NULL,
+                ruleset_version TEXT NOT NULL,
+                assessment_json TEXT NOT NULL,
+                verdicts TEXT NOT NULL
+            );
+            CREATE INDEX reassessment_on_intake ON reassessment(intake_id, id);
+            CREATE TRIGGER reassessment_is_never_updated BEFORE UPDATE ON reassessment
+            BEGIN SELECT RAISE(ABORT, 'assessments cannot be changed; re-assess instead'); END;
+            CREATE TRIGGER reassessment_is_never_deleted BEFORE DELETE ON reassessment
+            BEGIN SELECT RAISE(ABORT, 'assessments cannot be deleted'); END;
+
+            -- The decision table again, now with its vocabulary checked and the content it was signed on.
+            CREATE TABLE new_decision (
+                id INTEGER PRIMARY KEY,
+                intake_id INTEGER NOT NULL REFERENCES intake(id),
+                procedure TEXT NOT NULL CHECK (procedure IN ('microneedling', 'micro-botox')),
+                decision TEXT NOT NULL CHECK (decision IN ('proceed', 'defer', 'decline')),
+                rule_verdict TEXT CHECK (rule_verdict IN ('eligible', 'review', 'defer', 'contraindicated')),
+                reason TEXT,
+                note TEXT,
+                user_id INTEGER NOT NULL REFERENCES staff_user(id),
+                signed_at DATETIME NOT NULL,
+                amends INTEGER REFERENCES new_decision(id),
+                response_sha256 TEXT,
+                assessment_sha256 TEXT,
+                reassessment_id INTEGER REFERENCES reassessment(id)
+            );
+            INSERT INTO new_decision (id, intake_id, procedure, decision, rule_verdict, reason, note, user_id, signed_at, amends)
+                SELECT id, intake_id, procedure, decision, rule_verdict, reason, note, user_id, signed_at, amends FROM decision;
+            DROP TABLE decision;
+            ALTER TABLE new_decision RENAME TO decision;
+            CREATE INDEX decision_on_intake_id ON decision(intake_id);
+            CREATE INDEX decision_on_amends ON decision(amends);
+            CREATE TRIGGER decision_is_never_updated BEFORE UPDATE ON decision
+            BEGIN SELECT RAISE(ABORT, 'signed decisions cannot be changed; sign an amendment instead'); END;
+            CREATE TRIGGER decision_is_never_deleted BEFORE DELETE ON decision
+            BEGIN SELECT RAISE(ABORT, 'signed decisions cannot be deleted; sign an amendment instead'); END;
+            """)
+        // JSON columns cannot carry a CHECK with a subquery; triggers hold them to the same vocabulary.
+        for event in ["INSERT", "UPDATE"] {
+            for table in ["intake", "reassessment"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_verdicts_known_on_\(event.lowercased()) BEFORE \(event) ON \(table)
+                    WHEN NEW.verdicts IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(NEW.verdicts)
+                        WHERE key NOT IN ('microneedling', 'micro-botox')
+                           OR value NOT IN ('eligible', 'review', 'defer', 'contraindicated'))
+                    BEGIN SELECT RAISE(ABORT, 'verdicts must name known procedures and verdicts'); END;
+                    """)
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER intake_procedures_known_on_\(event.lowercased()) BEFORE \(event) ON intake
+                WHEN NEW.procedures IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(NEW.procedures)
+                    WHERE value NOT IN ('microneedling', 'micro-botox'))
+                BEGIN SELECT RAISE(ABORT, 'procedures must be microneedling or micro-botox'); END;
+                """)
+        }
+
+        // What was there before this version is recorded as found, so that later changes show.
+        let now = Date()
+        for kind in Integrity.kinds {
+            let keys = try DatabaseValue.fetchAll(db, sql: "SELECT \(kind.columns[0]) FROM \(kind.table) WHERE \(kind.filter) ORDER BY 1")
+            for key in keys {
+                try Integrity.audit(db, kind, key: key, at: now, user: "intake", action: .baseline, intakeCode: nil,
+                                    detail: "as found when this database was upgraded to record fingerprints")
+            }
+        }
     }
 }

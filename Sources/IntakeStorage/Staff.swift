@@ -24,6 +24,15 @@ public struct StaffUser: Sendable, Hashable, Identifiable {
     /// Until when sign-in is blocked after too many wrong passwords; nil when not locked.
     public var lockedUntil: Date?
     public var createdAt: Date
+    /// The name printed under a signature, such as "Dr Rana Haddad"; nil when not given.
+    public var fullName: String?
+    /// The qualification printed under a signature, such as "MBBS, dermatologist"; nil when not given.
+    public var credential: String?
+
+    /// The signer as printed: the full name and credential when known, else the login name.
+    public var signatureName: String {
+        [fullName ?? name, credential].compactMap { $0 }.joined(separator: ", ")
+    }
 
     /// Whether sign-in is blocked at `now`.
     public func isLocked(at now: Date) -> Bool {
@@ -118,9 +127,12 @@ struct StaffUserRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var failedAttempts: Int
     var lockedUntil: Date?
     var createdAt: Date
+    var fullName: String?
+    var credential: String?
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, name, role, disabled
+        case id, name, role, disabled, credential
+        case fullName = "full_name"
         case passwordHash = "password_hash"
         case failedAttempts = "failed_attempts"
         case lockedUntil = "locked_until"
@@ -134,7 +146,7 @@ struct StaffUserRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     var user: StaffUser {
         StaffUser(id: id ?? 0, name: name, role: role, disabled: disabled, failedAttempts: failedAttempts,
-                  lockedUntil: lockedUntil, createdAt: createdAt)
+                  lockedUntil: lockedUntil, createdAt: createdAt, fullName: fullName, credential: credential)
     }
 }
 

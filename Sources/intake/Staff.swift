@@ -10,13 +10,14 @@ struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage staff accounts for the review station.",
         discussion: "Passwords are read without echo, asked twice, and stored only as a salted scrypt hash.",
-        subcommands: [Add.self, List.self, Disable.self, Passwd.self]
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, Role.self, Profile.self, Passwd.self]
     )
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a staff account.")
         @Argument(help: "The name typed at sign-in.") var name: String
         @Option(help: "practitioner (signs decisions), reception or admin.") var role: StaffRole
+        @OptionGroup var profile: ProfileOptions
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actor: ActorOptions
 
@@ -29,7 +30,60 @@ struct User: ParsableCommand {
             let by = try actor.actor(store)
             let password = try newPassword()
             _ = try staff { try store.addUser(name: name, role: role, password: password, by: by) }
+            if profile.fullName != nil || profile.credential != nil {
+                try staff { try store.setProfile(name: name, fullName: profile.fullName, credential: profile.credential, by: by) }
+            }
             print("Account \(PatientText.clean(name)) (\(role.rawValue)) created.")
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account again (also lifts a lockout).")
+        @Argument var name: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+
+        func run() throws {
+            let store = try database.open()
+            let by = try actor.actor(store)
+            try staff { try store.enableUser(name: name, by: by) }
+            print("Account \(PatientText.clean(name)) enabled.")
+        }
+    }
+
+    struct Role: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give an account another role.")
+        @Argument var name: String
+        @Argument(help: "practitioner, reception or admin.") var role: StaffRole
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+
+        func run() throws {
+            let store = try database.open()
+            let by = try actor.actor(store)
+            try staff { try store.setRole(name: name, role: role, by: by) }
+            print("Account \(PatientText.clean(name)) is now \(role.rawValue).")
+        }
+    }
+
+    struct Profile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the full name and credential printed under the account's signature.",
+            discussion: "An empty value clears it, such as --credential \"\"."
+        )
+        @Argument var name: String
+        @OptionGroup var profile: ProfileOptions
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+
+        func run() throws {
+            guard profile.fullName != nil || profile.credential != nil else {
+                throw failure("give --full-name, --credential or both; nothing changed")
+            }
+            let store = try database.open()
+            let by = try actor.actor(store)
+            try staff { try store.setProfile(name: name, fullName: profile.fullName, credential: profile.credential, by: by) }
+            print("Signature details for \(PatientText.clean(name)) saved.")
         }
     }
 
@@ -46,7 +100,9 @@ struct User: ParsableCommand {
                 var state = user.disabled ? "disabled" : "active"
                 if user.isLocked(at: now) { state += ", locked" }
                 let name = PatientText.clean(user.name)
-                print("\(name.padding(toLength: max(name.count, 20), withPad: " ", startingAt: 0))  \(user.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))  \(state)")
+                let signature = [user.fullName, user.credential].compactMap { $0 }.map(PatientText.clean).joined(separator: ", ")
+                print("\(name.padding(toLength: max(name.count, 20), withPad: " ", startingAt: 0))  \(user.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))  \(state)"
+                      + (signature.isEmpty ? "" : "  \(signature)"))
             }
         }
     }
@@ -77,6 +133,25 @@ struct User: ParsableCommand {
             let password = try newPassword()
             try staff { try store.setPassword(name: name, password: password, by: by) }
             print("Password for \(PatientText.clean(name)) changed.")
+        }
+    }
+}
+
+/// The name and qualification printed under a signature.
+struct ProfileOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The name printed under a signature, such as \"Dr Rana Haddad\".", valueName: "TEXT"))
+    var fullName: String?
+    @Option(help: ArgumentHelp("The qualification printed after it, such as \"MBBS, dermatologist\".", valueName: "TEXT"))
+    var credential: String?
+
+    /// Printed on paper and shown on terminals: visible characters only, and a line's length.
+    func validate() throws {
+        for (option, value) in [("--full-name", fullName), ("--credential", credential)] {
+            guard let value else { continue }
+            guard PatientText.clean(value) == value else {
+                throw failure("\(option) can only hold visible characters (no control, escape or invisible characters): \(PatientText.clean(value))")
+            }
+            guard value.count <= 80 else { throw failure("\(option) is \(value.count) characters long; keep it to 80") }
         }
     }
 }

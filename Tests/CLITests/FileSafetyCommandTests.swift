@@ -172,7 +172,7 @@ struct FileSafetyCommandTests {
         }
         let result = try Self.run(["audit", "--db", db])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("newer version of intake (database schema v7; this intake knows schema versions up to v2)"), "\(result.stderr)")
+        #expect(result.stderr.contains("newer version of intake (database schema v7; this intake knows schema versions up to v3)"), "\(result.stderr)")
     }
 
     @Test func aDamagedDatabaseSaysRestoreFromBackupWithThePath() throws {
@@ -323,9 +323,9 @@ struct FileSafetyCommandTests {
         #expect(try Self.run(["backup", newer, "--db", db]).status == 0)
         do {
             let store = try IntakeStore(path: newer)
-            try store.pool.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v3')") }
+            try store.pool.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9')") }
         }
-        for (file, mention) in [(damaged, "\(damaged) is damaged"), (newer, "schema v3")] {
+        for (file, mention) in [(damaged, "\(damaged) is damaged"), (newer, "schema v9")] {
             let result = try Self.run(["restore", file, "--db", db])
             #expect(result.status == 1)
             #expect(result.stderr.contains("nothing was restored into \(db)"), "\(result.stderr)")

@@ -172,16 +172,16 @@ struct FileSafetyTests {
             let store = try openStore(path)
             try store.pool.write { db in
                 try db.execute(sql: "CREATE TABLE later_feature (id INTEGER PRIMARY KEY)")
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v3')")
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9')")
             }
         }
         do {
             _ = try Self.open(path)
             Issue.record("opened a newer database")
         } catch {
-            #expect(error == .newerSchema(path: path, found: "v3", known: "v2"))
-            #expect(error.description.contains("schema v3"))
-            #expect(error.description.contains("up to v2"))
+            #expect(error == .newerSchema(path: path, found: "v9", known: "v3"))
+            #expect(error.description.contains("schema v9"))
+            #expect(error.description.contains("up to v3"))
         }
     }
 
@@ -278,7 +278,7 @@ struct FileSafetyTests {
             #expect(try permissions(report.path) == 0o600)
             #expect(try permissions(temp.file("backups")) == 0o700)
             #expect(!FileManager.default.fileExists(atPath: report.path + "-wal"), "one self-contained file")
-            #expect(report.schema == "v2")
+            #expect(report.schema == "v3")
             let (check, counts) = try Self.answersPerIntake(report.path)
             #expect(check == ["ok"])
             #expect(counts.allSatisfy { $0 == 3 }, "an intake without all its answers: the copy is not one snapshot")
@@ -332,11 +332,11 @@ struct FileSafetyTests {
         try Self.damage(damaged)
         let newer = temp.file("newer.sqlite")
         _ = try store.backup(to: newer)
-        try DatabaseQueue(path: newer).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v3')") }
+        try DatabaseQueue(path: newer).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9')") }
         let garbage = temp.file("garbage.sqlite")
         FileManager.default.createFile(atPath: garbage, contents: Data(repeating: 0x41, count: 4096))
 
-        for (file, mention) in [(damaged, "damaged"), (newer, "v3"), (garbage, "garbage.sqlite")] {
+        for (file, mention) in [(damaged, "damaged"), (newer, "v9"), (garbage, "garbage.sqlite")] {
             do {
                 _ = try IntakeStore.restore(from: file, to: path)
                 Issue.record("restored \(file)")

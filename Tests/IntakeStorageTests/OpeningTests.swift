@@ -41,7 +41,7 @@ struct OpeningTests {
         let migrations = try second.pool.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1", "v2"])
+        #expect(migrations == ["v1", "v2", "v3"])
         #expect(try second.intake(id: draft.id)?.code == draft.code)
     }
 

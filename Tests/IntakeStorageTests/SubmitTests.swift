@@ -21,8 +21,8 @@ struct SubmitTests {
         #expect(submitted.patientDOB == "1984-03-07")
         #expect(submitted.procedures == ["microneedling", "micro-botox"])
         #expect(submitted.responseJSON == sampleSubmission().responseJSON)
-        #expect(submitted.assessmentJSON == #"{"findings":[]}"#)
-        #expect(submitted.verdicts == ["microneedling": "defer", "micro-botox": "go"])
+        #expect(submitted.assessmentJSON == assessmentJSON(["microneedling": "defer", "micro-botox": "eligible"]))
+        #expect(submitted.verdicts == ["microneedling": "defer", "micro-botox": "eligible"])
         #expect(submitted.questionnaireVersion == "2025.1")
         #expect(submitted.rulesetVersion == "7")
         #expect(submitted.language == "en")
@@ -35,7 +35,7 @@ struct SubmitTests {
             return (row["procedures"] as String?, row["verdicts"] as String?)
         }
         #expect(procedures == #"["microneedling","micro-botox"]"#)
-        #expect(verdicts == #"{"micro-botox":"go","microneedling":"defer"}"#)
+        #expect(verdicts == #"{"micro-botox":"eligible","microneedling":"defer"}"#)
 
         // The answers stay with the submitted intake; only the open drafts list drops it.
         #expect(try store.answers(draftID: draft.id) == ["pregnant": "false"])

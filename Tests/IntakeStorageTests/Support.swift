@@ -38,8 +38,8 @@ func sampleSubmission(name: String = "Ada Lovelace") -> Submission {
         patientDOB: "1984-03-07",
         procedures: ["microneedling", "micro-botox"],
         responseJSON: #"{"resourceType":"QuestionnaireResponse","status":"completed"}"#,
-        assessmentJSON: #"{"findings":[]}"#,
-        verdicts: ["microneedling": "defer", "micro-botox": "go"],
+        assessmentJSON: assessmentJSON(["microneedling": "defer", "micro-botox": "eligible"]),
+        verdicts: ["microneedling": "defer", "micro-botox": "eligible"],
         questionnaireVersion: "2025.1",
         rulesetVersion: "7"
     )
@@ -47,6 +47,12 @@ func sampleSubmission(name: String = "Ada Lovelace") -> Submission {
 
 /// A fixed instant on whole seconds, so that times read back from the database compare equal.
 let fixedNow = Date(timeIntervalSince1970: 1_800_000_000)
+
+/// An assessment JSON (spec section 3) with these verdicts and no findings.
+func assessmentJSON(_ verdicts: [String: String]) -> String {
+    let procedures = verdicts.sorted { $0.key > $1.key }.map { #"{"procedure":"\#($0.key)","verdict":"\#($0.value)","findings":[]}"# }
+    return #"{"asOf":"2026-11-24","procedures":["# + procedures.joined(separator: ",") + "]}"
+}
 
 /// Starts and submits an intake for the review station.
 func submitIntake(_ store: IntakeStore, name: String = "Ada Lovelace", dob: String = "1984-03-07",
@@ -56,6 +62,7 @@ func submitIntake(_ store: IntakeStore, name: String = "Ada Lovelace", dob: Stri
     submission.patientDOB = dob
     submission.procedures = verdicts.keys.sorted()
     submission.verdicts = verdicts
+    submission.assessmentJSON = assessmentJSON(verdicts)
     return try store.submit(draftID: draft.id, submission)
 }
 
