@@ -100,7 +100,11 @@ let package = Package(
             dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"],
             exclude: ["__Snapshots__"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["intake", "IntakeModel", "IntakeStorage", "Kiosk"], exclude: ["Golden"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["intake", "IntakeModel", "IntakeStorage", "Kiosk", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),

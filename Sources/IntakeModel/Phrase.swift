@@ -50,6 +50,9 @@ public enum Phrase: String, CaseIterable, Sendable {
     /// Patient-typed text followed by the patient's-words mark: "{0} ({1})".
     case patientQuoted = "summary.quoted"
     case recordedUnder = "summary.recordedUnder"
+    case rulesUpdated = "summary.rulesUpdated"
+    case changedAfterSigning = "summary.changedAfterSigning"
+    case reassessed = "summary.reassessed"
     case olderQuestionnaire = "summary.olderQuestionnaire"
 
     // Kiosk
@@ -152,6 +155,8 @@ public enum Phrase: String, CaseIterable, Sendable {
     case stationHintSignIn = "station.hint.signIn"
     case stationHintSign = "station.hint.sign"
     case stationHintQuit = "station.hint.quit"
+    case stationHintReassess = "station.hint.reassess"
+    case stationReassessHint = "station.reassessHint"
     case stationDetailUnreadable = "station.detail.unreadable"
     case stationDecisionTitle = "station.decision.title"
     case stationRulesSay = "station.decision.rulesSay"

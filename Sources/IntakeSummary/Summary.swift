@@ -25,6 +25,8 @@ public struct Summary: Sendable {
     public let pageLength: Int
     /// The practitioner's signed decision, when there is one.
     public let signed: SignedDecision?
+    /// Today's rules where they differ, a re-assessment, and content changed after signing.
+    public let record: RecordNotes
 
     /// Lines on a printed page.
     ///
@@ -74,7 +76,7 @@ public struct Summary: Sendable {
     /// A summary of `screening`, such as the verdicts stored with an intake when it was submitted.
     public init(questionnaire: Questionnaire, answers: Answers, screening: Screening,
                 intakeID: String?, language: Language = .en, width: Int = 80,
-                pageLength: Int = Summary.linesPerPage, signed: SignedDecision? = nil) {
+                pageLength: Int = Summary.linesPerPage, signed: SignedDecision? = nil, record: RecordNotes = RecordNotes()) {
         self.questionnaire = questionnaire
         self.answers = answers
         self.screening = screening
@@ -83,6 +85,7 @@ public struct Summary: Sendable {
         self.width = width
         self.pageLength = pageLength
         self.signed = signed
+        self.record = record
     }
 
     /// The summary for a screen: every page one after the other, lines of at most ``width``
@@ -291,6 +294,13 @@ public struct Summary: Sendable {
         if screening.recorded, screening.rulesetVersion != RuleTable.version {
             block.lines += wrap(Phrase.recordedUnder(lang, screening.asOf, screening.rulesetVersion, RuleTable.version))
         }
+        if let again = record.reassessment {
+            block.lines += wrap(Phrase.reassessed(lang, again.on, PatientText.clean(again.by), again.ruleset))
+        }
+        if !record.rulesDifferences.isEmpty {
+            let differences = record.rulesDifferences.map { $0.text(lang) }.joined(separator: "; ")
+            block.lines += wrap(Phrase.rulesUpdated(lang, record.todaysRuleset, differences))
+        }
         return block
     }
 
@@ -387,6 +397,7 @@ public struct Summary: Sendable {
             out.append("")
             out += wrap("\(Phrase.practitionerName(lang)): \(PatientText.clean(signed.practitioner))  \(Phrase.signedElectronically(lang))  \(Phrase.date(lang)): \(signed.signedAt)")
             if signed.amended { out += wrap(Phrase.amended(lang)) }
+            if record.changedAfterSigning { out += wrap("!! " + Phrase.changedAfterSigning(lang), first: "", rest: "   ") }
         } else {
             for outcome in screening.outcomes {
                 out += wrap("\(outcome.procedure.name(lang)):  [ ] \(Phrase.proceed(lang))  [ ] \(Phrase.deferChoice(lang))  [ ] \(Phrase.decline(lang))")

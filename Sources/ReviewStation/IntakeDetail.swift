@@ -56,6 +56,11 @@ public struct IntakeDetail: Equatable, Sendable {
     public var rulesetVersion: String? = nil
     /// The visit date of verdicts recorded on submission under a rule set other than today's; nil otherwise.
     public var recordedOn: String? = nil
+    /// Today's rules where they differ, a re-assessment, and answers changed after signing.
+    public var notes = Summary.RecordNotes()
+
+    /// Whether today's rules would decide otherwise than the stored verdicts: re-assessing is offered.
+    public var rulesUpdatedSince: Bool { !notes.rulesDifferences.isEmpty }
 
     /// A line of the detail screen.
     public struct Line: Equatable, Sendable {
@@ -67,6 +72,14 @@ public struct IntakeDetail: Equatable, Sendable {
     /// Reads a stored intake: the answers from its FHIR response, the verdicts the kiosk recorded on
     /// submission (or, without a readable record, today's rules for that day), and its current decisions.
     public static func make(_ stored: StoredIntake, questionnaire: Questionnaire, decisions: [Decision]) -> IntakeDetail {
+        make(StoredSummary.Record(stored), questionnaire: questionnaire, decisions: decisions)
+    }
+
+    /// As above, for the standing record: a re-assessment's verdicts when there is one, and the
+    /// notes on today's rules and on changes after signing.
+    public static func make(_ record: StoredSummary.Record, questionnaire: Questionnaire, decisions: [Decision],
+                            rules: [Rule] = RuleTable.rules, rulesetVersion: String = RuleTable.version) -> IntakeDetail {
+        let stored = record.stored
         let day = StoredSummary.visitDay(stored)
         var detail = IntakeDetail(intakeID: stored.id, code: stored.code, patientName: PatientText.clean(stored.patientName ?? ""),
                                   dateOfBirth: stored.patientDOB.map(PatientText.clean), age: nil, procedures: [], groups: [],
@@ -77,8 +90,10 @@ public struct IntakeDetail: Equatable, Sendable {
         do {
             let answers = try StoredSummary.answers(stored, questionnaire: questionnaire)
             // Reading the answers succeeded, so there is a screening: recorded, or worked out now.
-            let screening = StoredSummary.screening(stored, answers: answers, questionnaire: questionnaire)!
+            let screening = StoredSummary.screening(record, answers: answers, questionnaire: questionnaire)!
             detail.show(screening, questionnaire: questionnaire)
+            detail.notes = StoredSummary.notes(record, screening: screening, answers: answers, questionnaire: questionnaire,
+                                               rules: rules, rulesetVersion: rulesetVersion)
             let enabled = questionnaire.enabledLinkIds(for: answers)
             let marked = screening.triggeringLinkIds
             for group in questionnaire.items {
@@ -92,7 +107,8 @@ public struct IntakeDetail: Equatable, Sendable {
             }
         } catch {
             detail.problem = PatientText.clean("\(error)")
-            if let recorded = StoredSummary.screening(stored, answers: nil, questionnaire: questionnaire) {
+            detail.notes.changedAfterSigning = record.changedAfterSigning
+            if let recorded = StoredSummary.screening(record, answers: nil, questionnaire: questionnaire) {
                 detail.show(recorded, questionnaire: questionnaire)
             } else {
                 let verdicts = stored.verdicts ?? [:]
@@ -154,8 +170,19 @@ public struct IntakeDetail: Equatable, Sendable {
         if let recordedOn, let rulesetVersion {
             out.append(Line(text: Phrase.recordedUnder(lang, recordedOn, rulesetVersion, RuleTable.version), role: .muted, bold: false))
         }
+        if let again = notes.reassessment {
+            out.append(Line(text: Phrase.reassessed(lang, again.on, PatientText.clean(again.by), again.ruleset), role: .muted, bold: false))
+        }
         if let questionnaireVersion, let rulesetVersion {
             out.append(Line(text: Phrase.versions(lang, questionnaireVersion, rulesetVersion), role: .muted, bold: false))
+        }
+        if rulesUpdatedSince {
+            let differences = notes.rulesDifferences.map { $0.text(lang) }.joined(separator: "; ")
+            out.append(Line(text: Phrase.rulesUpdated(lang, notes.todaysRuleset, differences) + " " + Phrase.stationReassessHint(lang),
+                            role: .warning, bold: true))
+        }
+        if notes.changedAfterSigning {
+            out.append(Line(text: Phrase.changedAfterSigning(lang), role: .error, bold: true))
         }
         if !decisions.isEmpty {
             out.append(Line(text: "", role: .text, bold: false))

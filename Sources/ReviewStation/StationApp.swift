@@ -11,6 +11,8 @@ import TerminalUI
 public final class StationApp {
     public private(set) var state: StationState
     let questionnaire: Questionnaire
+    /// Today's rule table: what "rules updated since" compares with, and what a re-assessment applies.
+    let rules: RuleSet
     let store: IntakeStore
     let backend: TerminalBackend
     let view: StationView
@@ -28,8 +30,9 @@ public final class StationApp {
     public init(questionnaire: Questionnaire, store: IntakeStore, backend: TerminalBackend, view: StationView = StationView(),
                 printer: Printer, printerName: String? = nil, language: Language = .en, idle: Double = 300,
                 clock: @escaping () -> Double, date: @escaping () -> Date = { Date() },
-                shouldStop: @escaping () -> Bool = { false }) {
+                shouldStop: @escaping () -> Bool = { false }, rules: RuleSet = RuleSet()) {
         self.questionnaire = questionnaire
+        self.rules = rules
         self.store = store
         self.backend = backend
         self.view = view
@@ -131,6 +134,23 @@ public final class StationApp {
             } catch {
                 state.failed("\(error)")
             }
+        case .reassess(let id):
+            guard let user = activeUser() else { return }
+            do {
+                guard let stored = try store.intake(id: id) else { throw ReviewError.intakeNotFound(id: id) }
+                let answers = try StoredSummary.answers(stored, questionnaire: questionnaire)
+                let assessment = Assessor(questionnaire: questionnaire, rules: rules.rules)
+                    .assess(answers, asOf: StoredSummary.visitDay(stored))
+                try store.reassess(intakeID: id, assessmentJSON: AssessmentJSON(assessment).encoded(),
+                                   verdicts: Dictionary(uniqueKeysWithValues: assessment.procedures.map { ($0.procedure.rawValue, $0.verdict.rawValue) }),
+                                   questionnaireVersion: questionnaire.version, rulesetVersion: rules.version,
+                                   user: user, now: date())
+                state.opened(try readDetail(id))
+            } catch let error as ReviewError {
+                state.failed(error.description)
+            } catch {
+                state.failed("\(error)")
+            }
         case .print(let id):
             guard let user = activeUser() else { return }
             do {
@@ -164,13 +184,15 @@ public final class StationApp {
 
     private func readDetail(_ id: Int64) throws -> IntakeDetail {
         guard let stored = try store.intake(id: id) else { throw ReviewError.intakeNotFound(id: id) }
-        return IntakeDetail.make(stored, questionnaire: questionnaire, decisions: try store.currentDecisions(intakeID: id))
+        return IntakeDetail.make(try StoredSummary.Record(stored, store: store), questionnaire: questionnaire,
+                                 decisions: try store.currentDecisions(intakeID: id), rules: rules.rules, rulesetVersion: rules.version)
     }
 
     /// The printable summary in the station's language, with the signed decisions when there are some.
     func summary(_ id: Int64) throws -> (text: String, code: String) {
         guard let stored = try store.intake(id: id) else { throw ReviewError.intakeNotFound(id: id) }
-        let summary = try StoredSummary.make(stored, store: store, language: state.language, questionnaire: questionnaire)
+        let summary = try StoredSummary.make(stored, store: store, language: state.language, questionnaire: questionnaire,
+                                             rules: rules.rules, rulesetVersion: rules.version)
         return (StoredSummary.printable(summary), stored.code)
     }
 }
@@ -223,5 +245,16 @@ final class BackgroundPrints: @unchecked Sendable {
             if !condition.wait(until: deadline) { return running == 0 }
         }
         return true
+    }
+}
+
+/// A rule table and the version it is published under; the station's is today's unless a test gives another.
+public struct RuleSet: Sendable {
+    public var rules: [Rule]
+    public var version: String
+
+    public init(rules: [Rule] = RuleTable.rules, version: String = RuleTable.version) {
+        self.rules = rules
+        self.version = version
     }
 }

@@ -28,6 +28,8 @@ public enum StationEffect: Equatable, Sendable {
     case open(intakeID: Int64)
     case sign(intakeID: Int64, decisions: [ProcedureDecision], note: String?, password: String)
     case print(intakeID: Int64)
+    /// Assess the intake again with today's rules, as a new audited row; the app answers with ``StationState/opened(_:)``.
+    case reassess(intakeID: Int64)
     case quit
 }
 
@@ -358,6 +360,8 @@ public struct StationState {
             screen = .decision
         case .character("p"), .character("P"):
             return [.print(intakeID: detail.intakeID)]
+        case .character("a"), .character("A") where detail.rulesUpdatedSince:
+            return [.reassess(intakeID: detail.intakeID)]
         default: break
         }
         return []

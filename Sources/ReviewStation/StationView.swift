@@ -171,8 +171,9 @@ public struct StationView {
                 }
                 if row >= bottom { break }
             }
-            hints = [("↑↓", Phrase.stationHintScroll(lang)), ("d", Phrase.stationHintDecide(lang)), ("p", Phrase.stationHintPrint(lang)),
-                     ("Esc", Phrase.stationHintBack(lang))]
+            hints = [("↑↓", Phrase.stationHintScroll(lang)), ("d", Phrase.stationHintDecide(lang)), ("p", Phrase.stationHintPrint(lang))]
+            if detail.rulesUpdatedSince { hints.append(("a", Phrase.stationHintReassess(lang))) }
+            hints.append(("Esc", Phrase.stationHintBack(lang)))
 
         case .decision:
             guard let detail = state.detail, let form = state.form else { break }

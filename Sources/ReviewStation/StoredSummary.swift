@@ -42,18 +42,72 @@ public enum StoredSummary {
         return stored.submittedAt.map(StationClock.day) ?? Day.today()
     }
 
-    /// A stored intake's verdicts: as recorded on submission when that record is readable; otherwise
-    /// today's rules applied to `answers` (nil when there are no answers to apply them to).
-    public static func screening(_ stored: StoredIntake, answers: Answers?, questionnaire: Questionnaire) -> Summary.Screening? {
-        let day = visitDay(stored)
+    /// What the store holds around an intake that its screens and printouts must show: the
+    /// re-assessment that stands, who asked for it, and whether it changed after signing.
+    public struct Record: Sendable {
+        public var stored: StoredIntake
+        /// The newest re-assessment; nil when the assessment made at submit stands.
+        public var reassessment: Reassessment?
+        /// The staff name of whoever asked for `reassessment`.
+        public var reassessedBy: String?
+        /// A standing decision was signed on other answers or another assessment than those stored.
+        public var changedAfterSigning: Bool
+
+        /// A record with nothing beside the intake: no re-assessment, nothing changed.
+        public init(_ stored: StoredIntake) {
+            self.stored = stored
+            reassessment = nil
+            reassessedBy = nil
+            changedAfterSigning = false
+        }
+
+        /// Reads what `store` holds around `stored`.
+        public init(_ stored: StoredIntake, store: IntakeStore) throws {
+            self.init(stored)
+            reassessment = try store.reassessments(intakeID: stored.id).last
+            if let reassessment {
+                reassessedBy = ((try? store.users()) ?? []).first { $0.id == reassessment.userID }?.name ?? "#\(reassessment.userID)"
+            }
+            changedAfterSigning = !(try store.decisionsSignedOnOtherContent(intakeID: stored.id)).isEmpty
+        }
+
+        /// The assessment JSON that stands, with its questionnaire and rule-set versions.
+        var standing: (json: String?, questionnaireVersion: String?, rulesetVersion: String?) {
+            if let reassessment {
+                return (reassessment.assessmentJSON, reassessment.questionnaireVersion, reassessment.rulesetVersion)
+            }
+            return (stored.assessmentJSON, stored.questionnaireVersion, stored.rulesetVersion)
+        }
+    }
+
+    /// A stored intake's verdicts: the standing record (the assessment at submit, or the newest
+    /// re-assessment) when it is readable; otherwise today's rules applied to `answers` (nil when
+    /// there are no answers to apply them to).
+    public static func screening(_ record: Record, answers: Answers?, questionnaire: Questionnaire) -> Summary.Screening? {
+        let day = visitDay(record.stored)
         let current = answers.map { Assessor(questionnaire: questionnaire).assess($0, asOf: day) }
-        if let json = stored.assessmentJSON,
+        let standing = record.standing
+        if let json = standing.json,
            let recorded = try? Summary.Screening(recordedJSON: json,
-                                                 questionnaireVersion: stored.questionnaireVersion ?? questionnaire.version,
-                                                 rulesetVersion: stored.rulesetVersion ?? "?", current: current) {
+                                                 questionnaireVersion: standing.questionnaireVersion ?? questionnaire.version,
+                                                 rulesetVersion: standing.rulesetVersion ?? "?", current: current) {
             return recorded
         }
-        return current.map { Summary.Screening($0, questionnaireVersion: stored.questionnaireVersion ?? questionnaire.version) }
+        return current.map { Summary.Screening($0, questionnaireVersion: record.stored.questionnaireVersion ?? questionnaire.version) }
+    }
+
+    /// What to say beside the stored verdicts: today's rules where they differ, the re-assessment, a change after signing.
+    public static func notes(_ record: Record, screening: Summary.Screening, answers: Answers?, questionnaire: Questionnaire,
+                             rules: [Rule] = RuleTable.rules, rulesetVersion: String = RuleTable.version) -> Summary.RecordNotes {
+        var notes = Summary.RecordNotes(todaysRuleset: rulesetVersion, changedAfterSigning: record.changedAfterSigning)
+        if screening.recorded, let answers {
+            let today = Assessor(questionnaire: questionnaire, rules: rules).assess(answers, asOf: visitDay(record.stored))
+            notes.rulesDifferences = Summary.rulesDifferences(recorded: screening, today: today)
+        }
+        if let again = record.reassessment {
+            notes.reassessment = .init(on: StationClock.dateTime(again.assessedAt), by: record.reassessedBy ?? "?", ruleset: again.rulesetVersion)
+        }
+        return notes
     }
 
     /// The stored answers, read against today's questionnaire (which reads every earlier version's responses).
@@ -62,10 +116,14 @@ public enum StoredSummary {
     }
 
     public static func make(_ stored: StoredIntake, store: IntakeStore, language: Language,
-                            questionnaire: Questionnaire) throws -> Summary {
+                            questionnaire: Questionnaire, rules: [Rule] = RuleTable.rules,
+                            rulesetVersion: String = RuleTable.version) throws -> Summary {
+        let record = try Record(stored, store: store)
         let answers = try Self.answers(stored, questionnaire: questionnaire)
         // With answers in hand there is always a screening: recorded, or worked out now.
-        let screening = screening(stored, answers: answers, questionnaire: questionnaire)!
+        let screening = screening(record, answers: answers, questionnaire: questionnaire)!
+        let notes = notes(record, screening: screening, answers: answers, questionnaire: questionnaire,
+                          rules: rules, rulesetVersion: rulesetVersion)
         let decisions = try store.currentDecisions(intakeID: stored.id)
         var signed: Summary.SignedDecision?
         if let latest = decisions.max(by: { $0.signedAt < $1.signedAt }) {
@@ -75,12 +133,13 @@ public enum StoredSummary {
                       let choice = Summary.SignedDecision.Choice(rawValue: decision.decision.rawValue) else { continue }
                 chosen[procedure] = (choice, decision.reason)
             }
-            let practitioner = ((try? store.users()) ?? []).first { $0.id == latest.userID }?.name ?? "#\(latest.userID)"
-            signed = Summary.SignedDecision(decisions: chosen, note: latest.note, practitioner: practitioner,
+            let signer = ((try? store.users()) ?? []).first { $0.id == latest.userID }
+            signed = Summary.SignedDecision(decisions: chosen, note: latest.note,
+                                            practitioner: signer?.signatureName ?? "#\(latest.userID)",
                                             signedAt: StationClock.dateTime(latest.signedAt),
                                             amended: decisions.contains { $0.amends != nil })
         }
         return Summary(questionnaire: questionnaire, answers: answers, screening: screening, intakeID: stored.code,
-                       language: language, signed: signed)
+                       language: language, signed: signed, record: notes)
     }
 }
