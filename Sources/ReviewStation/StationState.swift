@@ -360,7 +360,7 @@ public struct StationState {
             screen = .decision
         case .character("p"), .character("P"):
             return [.print(intakeID: detail.intakeID)]
-        case .character("a"), .character("A") where detail.rulesUpdatedSince:
+        case .character(let c) where (c == "a" || c == "A") && detail.rulesUpdatedSince:
             return [.reassess(intakeID: detail.intakeID)]
         default: break
         }

@@ -25,7 +25,7 @@ final class Harness {
     /// - Parameter prepare: writes a database at the path it is given before the station opens it,
     ///   as an older version of the program left it.
     init(size: Size = Size(rows: 24, columns: 80), language: Language = .en, idle: Double = 300,
-         lpEnvironment: [String: String] = [:], prepare: ((String) throws -> Void)? = nil) throws {
+         lpEnvironment: [String: String] = [:], rules: RuleSet = RuleSet(), prepare: ((String) throws -> Void)? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("intake-station-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("lp"), withIntermediateDirectories: true)
         try prepare?(folder.appendingPathComponent("intake.sqlite").path)
@@ -39,7 +39,7 @@ final class Harness {
         let clock = self.clock
         let view = StationView(symbols: .unicode, timeText: { _ in "09:40" }, today: { Day(iso: "2026-11-22")! })
         app = StationApp(questionnaire: Self.questionnaire, store: store, backend: backend, view: view, printer: printer,
-                         language: language, idle: idle, clock: { clock.now })
+                         language: language, idle: idle, clock: { clock.now }, rules: rules)
         app.step()
     }
 
