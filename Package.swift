@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // The record's words (procedures, verdicts, statuses, decisions), declared once for every module.
+        .target(name: "IntakeVocabulary"),
         // The one text cleaner: escape sequences, controls and invisible characters out.
         .target(name: "TextCleaning"),
         // The questionnaire (FHIR R4), responses, dates and patient-text hygiene.
@@ -29,7 +31,7 @@ let package = Package(
             ]
         ),
         // The rule table and the pure evaluator.
-        .target(name: "IntakeRules", dependencies: ["IntakeModel"]),
+        .target(name: "IntakeRules", dependencies: ["IntakeModel", "IntakeVocabulary"]),
         // The printable summary (spec section 4) as plain text.
         .target(name: "IntakeSummary", dependencies: ["IntakeModel", "IntakeRules"]),
 
@@ -47,6 +49,7 @@ let package = Package(
         .target(
             name: "IntakeStorage",
             dependencies: [
+                "IntakeVocabulary",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -42,6 +42,11 @@ public struct Assessment: Sendable, Hashable {
         procedures.first { $0.procedure == procedure }
     }
 
+    /// The verdict per procedure, as the queue and the database keep it.
+    public var verdicts: [Procedure: Verdict] {
+        Dictionary(uniqueKeysWithValues: procedures.map { ($0.procedure, $0.verdict) })
+    }
+
     /// Rule ids that fired for any procedure, to mark the answers that triggered them.
     public var firedRules: Set<String> { Set(procedures.flatMap { $0.findings.map(\.rule) }) }
 

@@ -1,10 +1,7 @@
 import IntakeModel
+@_exported import IntakeVocabulary
 
-/// A procedure the clinic screens for.
-public enum Procedure: String, CaseIterable, Sendable, Codable, Hashable {
-    case microneedling
-    case microBotox = "micro-botox"
-
+extension Procedure {
     public var name: LocalizedText {
         switch self {
         case .microneedling: LocalizedText(en: "Microneedling (collagen induction)", ar: "الوخز بالإبر الدقيقة")
@@ -13,17 +10,7 @@ public enum Procedure: String, CaseIterable, Sendable, Codable, Hashable {
     }
 }
 
-/// The outcome of screening for one procedure, from least to most severe.
-public enum Verdict: String, CaseIterable, Sendable, Codable, Comparable {
-    case eligible
-    case review
-    case `defer`
-    case contraindicated
-
-    var severity: Int { Verdict.allCases.firstIndex(of: self)! }
-
-    public static func < (a: Verdict, b: Verdict) -> Bool { a.severity < b.severity }
-
+extension Verdict {
     public var name: LocalizedText {
         switch self {
         case .eligible: LocalizedText(en: "Eligible", ar: "مؤهل")

@@ -87,15 +87,15 @@ extension IntakeStore {
                 throw StorageError.notFound(id: draftID)
             }
             switch intake.status {
-            case "abandoned":
+            case .abandoned:
                 return
-            case "draft":
+            case .draft:
                 break
-            default:
-                throw StorageError.notADraft(code: intake.code, status: intake.status)
+            case .submitted:
+                throw StorageError.notADraft(code: intake.code, status: intake.status.rawValue)
             }
             let now = Date()
-            intake.status = "abandoned"
+            intake.status = .abandoned
             intake.abandonedAt = now
             intake.abandonReason = reason
             intake.updatedAt = now
@@ -111,7 +111,7 @@ extension IntakeStore {
     public func openDrafts() throws(StorageError) -> [Draft] {
         try read { db in
             try StoredIntake
-                .filter(StoredIntake.Columns.status == "draft")
+                .filter(StoredIntake.Columns.status == IntakeStatus.draft.rawValue)
                 .order(StoredIntake.Columns.startedAt, StoredIntake.Columns.id)
                 .fetchAll(db)
                 .map(\.draft)
@@ -125,8 +125,8 @@ extension IntakeStore {
         guard let intake = try StoredIntake.fetchOne(db, id: id) else {
             throw StorageError.notFound(id: id)
         }
-        guard intake.status == "draft" else {
-            throw StorageError.notADraft(code: intake.code, status: intake.status)
+        guard intake.status == .draft else {
+            throw StorageError.notADraft(code: intake.code, status: intake.status.rawValue)
         }
         return intake
     }

@@ -107,7 +107,7 @@ extension IntakeStore {
                     var intake = try NewDraftRecord(code: code, language: language, kiosk: source,
                                                     startedAt: now, updatedAt: now)
                         .insertAndFetch(db, as: StoredIntake.self)
-                    intake.status = "submitted"
+                    intake.status = .submitted
                     intake.submittedAt = now
                     intake.patientName = s.patientName
                     intake.patientDOB = s.patientDOB

@@ -2,9 +2,6 @@ import Foundation
 import GRDB
 
 extension IntakeStore {
-    /// The statuses an intake can have.
-    static let statuses: Set<String> = ["draft", "submitted", "abandoned"]
-
     /// Stores the submission and marks the draft submitted, all in one transaction: either
     /// everything is stored or nothing changes.
     ///
@@ -14,7 +11,7 @@ extension IntakeStore {
         try write { db in
             var intake = try Self.requireDraft(db, id: draftID)
             let now = Date()
-            intake.status = "submitted"
+            intake.status = .submitted
             intake.submittedAt = now
             intake.updatedAt = now
             intake.patientName = s.patientName
@@ -55,7 +52,7 @@ extension IntakeStore {
     /// - Throws: `StorageError.unknownStatus` for a status other than draft, submitted or
     ///   abandoned.
     public func recentIntakes(limit: Int, status: String?) throws(StorageError) -> [StoredIntake] {
-        if let status, !Self.statuses.contains(status) {
+        if let status, IntakeStatus(rawValue: status) == nil {
             throw .unknownStatus(status)
         }
         return try read { db in

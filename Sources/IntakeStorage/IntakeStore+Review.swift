@@ -119,19 +119,20 @@ extension IntakeStore {
     }
 
     static func queueRow(_ row: Row, decoder: JSONDecoder) throws -> QueueRow {
+        let id: Int64 = row["id"]
+        let rowID = String(id)
         let procedures: String? = row["procedures"]
         let verdicts: String? = row["verdicts"]
         let submittedAt: String? = row["submitted_at"]
-        let state: String = row["review_state"]
         return QueueRow(
-            id: row["id"],
+            id: id,
             code: row["code"],
             submittedAt: submittedAt.flatMap(StorageTime.date) ?? Date(timeIntervalSince1970: 0),
             patientName: row["patient_name"],
             patientDOB: row["patient_dob"],
-            procedures: try procedures.map { try decoder.decode([String].self, from: Data($0.utf8)) } ?? [],
-            verdicts: try verdicts.map { try decoder.decode([String: String].self, from: Data($0.utf8)) } ?? [:],
-            reviewState: ReviewState(rawValue: state) ?? .new)
+            procedures: try procedures.map { try StoredIntake.procedures($0, rowID: rowID) } ?? [],
+            verdicts: try verdicts.map { try StoredIntake.verdicts($0, table: "intake", rowID: rowID) } ?? [:],
+            reviewState: try StoredIntake.word(row, "review_state", rowID: rowID))
     }
 
     // MARK: - Opening and reading
@@ -153,7 +154,7 @@ extension IntakeStore {
     public func reviewState(intakeID: Int64) throws(StorageError) -> ReviewState? {
         try read { db in
             try String.fetchOne(db, sql: "SELECT review_state FROM intake WHERE id = ?", arguments: [intakeID])
-                .flatMap(ReviewState.init(rawValue:))
+                .map { try StoredIntake.word($0, column: "review_state", table: "intake", rowID: String(intakeID)) }
         }
     }
 
@@ -190,7 +191,7 @@ extension IntakeStore {
     public func sign(intakeID: Int64, decisions: [ProcedureDecision], note: String? = nil, user: StaffUser,
                      password: String, now: Date = Date()) throws(ReviewError) -> [Decision] {
         guard !decisions.isEmpty else { throw .noDecisions }
-        var seen = Set<String>()
+        var seen = Set<Procedure>()
         for decision in decisions where !seen.insert(decision.procedure).inserted {
             throw .duplicateDecision(procedure: decision.procedure)
         }
@@ -245,7 +246,7 @@ extension IntakeStore {
                 try record.insert(db)
                 written.append(record.value)
 
-                var detail = "\(record.procedure): \(record.decision.rawValue) (rules: \(record.ruleVerdict ?? "none"))"
+                var detail = "\(record.procedure.rawValue): \(record.decision.rawValue) (rules: \(record.ruleVerdict?.rawValue ?? "none"))"
                 if let reason = record.reason { detail += "; reason: \(reason)" }
                 if let amended { detail += "; amends decision \(amended)" }
                 detail += "; meaning: \(record.value.meaning); signed on response \(responseHash.prefix(16))"
@@ -266,7 +267,7 @@ extension IntakeStore {
     }
 
     static func validate(_ decisions: [ProcedureDecision], for intake: StoredIntake,
-                         amending current: [String: DecisionRecord]) throws(ReviewError) {
+                         amending current: [Procedure: DecisionRecord]) throws(ReviewError) {
         let procedures = intake.procedures ?? []
         for decision in decisions {
             guard procedures.contains(decision.procedure) else {
@@ -276,7 +277,7 @@ extension IntakeStore {
             let reason = decision.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             if ReviewRules.needsReason(decision.decision, verdict: verdict), reason.isEmpty {
                 throw .reasonRequired(procedure: decision.procedure, decision: decision.decision,
-                                      verdict: verdict ?? "none")
+                                      verdict: verdict ?? .review)
             }
         }
         let decided = Set(decisions.map(\.procedure))
@@ -292,9 +293,9 @@ extension IntakeStore {
             throw ReviewError.intakeNotFound(id: id)
         }
         let code: String = row["code"]
-        let status: String = row["status"]
-        guard status == "submitted" else { throw ReviewError.notSubmitted(code: code, status: status) }
-        return (code, ReviewState(rawValue: row["review_state"]) ?? .new)
+        let status: IntakeStatus = try StoredIntake.word(row, "status", rowID: String(id))
+        guard status == .submitted else { throw ReviewError.notSubmitted(code: code, status: status.rawValue) }
+        return (code, try StoredIntake.word(row, "review_state", rowID: String(id)))
     }
 
     static func currentDecisionRecords(_ db: Database, intakeID: Int64) throws -> [DecisionRecord] {
@@ -344,7 +345,7 @@ extension IntakeStore {
     /// request: a new, dated, audited row. The assessment made at submit is never changed; the
     /// queue shows the new verdicts from now on, and later signatures bind the new assessment.
     @discardableResult
-    public func reassess(intakeID: Int64, assessmentJSON: String, verdicts: [String: String],
+    public func reassess(intakeID: Int64, assessmentJSON: String, verdicts: [Procedure: Verdict],
                          questionnaireVersion: String, rulesetVersion: String, user: StaffUser,
                          now: Date = Date()) throws(ReviewError) -> Reassessment {
         guard user.role == .practitioner else { throw .notAPractitioner(name: user.name) }
@@ -359,7 +360,7 @@ extension IntakeStore {
                 """, arguments: [intakeID, now, user.id, questionnaireVersion, rulesetVersion, assessmentJSON, verdictsJSON])
             let id = db.lastInsertedRowID
             try db.execute(sql: "UPDATE intake SET verdicts = ? WHERE id = ?", arguments: [verdictsJSON, intakeID])
-            let summary = verdicts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            let summary = verdicts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue): \($0.value.rawValue)" }.joined(separator: ", ")
             try Integrity.audit(db, Integrity.reassessment, key: id, at: now, user: user.name, action: .reassessed,
                                 intakeCode: code, detail: "rules \(rulesetVersion): \(summary)")
             return Reassessment(id: id, intakeID: intakeID, assessedAt: now, userID: user.id,
@@ -372,11 +373,12 @@ extension IntakeStore {
     public func reassessments(intakeID: Int64) throws(StorageError) -> [Reassessment] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM reassessment WHERE intake_id = ? ORDER BY id", arguments: [intakeID]).map { row in
-                let verdicts: String = row["verdicts"]
+                let id: Int64 = row["id"]
                 return Reassessment(
-                    id: row["id"], intakeID: row["intake_id"], assessedAt: row["assessed_at"], userID: row["user_id"],
+                    id: id, intakeID: row["intake_id"], assessedAt: row["assessed_at"], userID: row["user_id"],
                     questionnaireVersion: row["questionnaire_version"], rulesetVersion: row["ruleset_version"],
-                    assessmentJSON: row["assessment_json"], verdicts: Self.verdictMap(verdicts))
+                    assessmentJSON: row["assessment_json"],
+                    verdicts: try StoredIntake.verdicts(row["verdicts"], table: "reassessment", rowID: String(id)))
             }
         }
     }

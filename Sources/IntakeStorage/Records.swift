@@ -25,14 +25,14 @@ public struct Submission: Sendable, Equatable {
     public var patientName: String?
     /// The patient's date of birth as an ISO 8601 date (`1984-03-07`), if asked.
     public var patientDOB: String?
-    /// The procedures the patient came for, such as `["microneedling"]`.
-    public var procedures: [String]
+    /// The procedures the patient came for.
+    public var procedures: [Procedure]
     /// The FHIR QuestionnaireResponse, as JSON text.
     public var responseJSON: String
     /// The rules' assessment, as JSON text.
     public var assessmentJSON: String
-    /// The verdict per procedure, such as `["microneedling": "defer"]`.
-    public var verdicts: [String: String]
+    /// The verdict per procedure.
+    public var verdicts: [Procedure: Verdict]
     /// The version of the questionnaire that was shown.
     public var questionnaireVersion: String
     /// The version of the rule table that assessed it.
@@ -41,10 +41,10 @@ public struct Submission: Sendable, Equatable {
     public init(
         patientName: String?,
         patientDOB: String?,
-        procedures: [String],
+        procedures: [Procedure],
         responseJSON: String,
         assessmentJSON: String,
-        verdicts: [String: String],
+        verdicts: [Procedure: Verdict],
         questionnaireVersion: String,
         rulesetVersion: String
     ) {
@@ -66,8 +66,7 @@ public struct Submission: Sendable, Equatable {
 public struct StoredIntake: Codable, Sendable, Equatable, Hashable, Identifiable {
     public var id: Int64
     public var code: String
-    /// `draft`, `submitted` or `abandoned`.
-    public var status: String
+    public var status: IntakeStatus
     public var language: String?
     public var kiosk: String?
     public var startedAt: Date
@@ -77,13 +76,13 @@ public struct StoredIntake: Codable, Sendable, Equatable, Hashable, Identifiable
     public var abandonReason: String?
     public var patientName: String?
     public var patientDOB: String?
-    public var procedures: [String]?
+    public var procedures: [Procedure]?
     public var responseJSON: String?
     public var assessmentJSON: String?
     public var questionnaireVersion: String?
     public var rulesetVersion: String?
-    /// Procedure → verdict, such as `["microneedling": "defer"]`.
-    public var verdicts: [String: String]?
+    /// Procedure → verdict: the assessment that stands (at submit, or the newest re-assessment).
+    public var verdicts: [Procedure: Verdict]?
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, code, status, language, kiosk
@@ -113,6 +112,74 @@ extension StoredIntake: FetchableRecord, PersistableRecord {
 
     public typealias Columns = CodingKeys
 
+    /// Reads a row, refusing a status, procedure or verdict that is not one of the record's words.
+    public init(row: Row) throws {
+        id = row["id"]
+        let rowID = String(id)
+        code = row["code"]
+        status = try Self.word(row, "status", rowID: rowID)
+        language = row["language"]
+        kiosk = row["kiosk"]
+        startedAt = Self.date(row, "started_at") ?? Date(timeIntervalSince1970: 0)
+        updatedAt = Self.date(row, "updated_at") ?? Date(timeIntervalSince1970: 0)
+        submittedAt = Self.date(row, "submitted_at")
+        abandonedAt = Self.date(row, "abandoned_at")
+        abandonReason = row["abandon_reason"]
+        patientName = row["patient_name"]
+        patientDOB = row["patient_dob"]
+        responseJSON = row["response_json"]
+        assessmentJSON = row["assessment_json"]
+        questionnaireVersion = row["questionnaire_version"]
+        rulesetVersion = row["ruleset_version"]
+        procedures = try (row["procedures"] as String?).map { try Self.procedures($0, rowID: rowID) }
+        verdicts = try (row["verdicts"] as String?).map { try Self.verdicts($0, table: "intake", rowID: rowID) }
+    }
+
+    /// A stored time read the one way every query reads it, so that equal texts give equal dates.
+    static func date(_ row: Row, _ column: String) -> Date? {
+        if let text = row[column] as String?, let date = StorageTime.date(text) { return date }
+        return row[column] as Date?
+    }
+
+    /// The stored text of `column` as a value of `Word`, or an error naming the row.
+    static func word<Word: RawRepresentable & CaseIterable>(_ row: Row, _ column: String, table: String = "intake",
+                                                            rowID: String) throws -> Word where Word.RawValue == String {
+        let text: String = row[column] ?? ""
+        return try word(text, column: column, table: table, rowID: rowID)
+    }
+
+    static func word<Word: RawRepresentable & CaseIterable>(_ text: String, column: String, table: String,
+                                                            rowID: String) throws -> Word where Word.RawValue == String {
+        guard let word = Word(rawValue: text) else {
+            throw StorageError.unknownValue(table: table, column: column, rowID: rowID, value: text,
+                                            known: Word.allCases.map(\.rawValue))
+        }
+        return word
+    }
+
+    static func procedures(_ json: String, rowID: String) throws -> [Procedure] {
+        let texts: [String]
+        do { texts = try JSONDecoder().decode([String].self, from: Data(json.utf8)) } catch {
+            throw StorageError.unknownValue(table: "intake", column: "procedures", rowID: rowID, value: String(json.prefix(60)),
+                                            known: ["a JSON list of procedures"])
+        }
+        return try texts.map { try word($0, column: "procedures", table: "intake", rowID: rowID) }
+    }
+
+    static func verdicts(_ json: String, table: String, rowID: String) throws -> [Procedure: Verdict] {
+        let texts: [String: String]
+        do { texts = try JSONDecoder().decode([String: String].self, from: Data(json.utf8)) } catch {
+            throw StorageError.unknownValue(table: table, column: "verdicts", rowID: rowID, value: String(json.prefix(60)),
+                                            known: ["a JSON object of procedure to verdict"])
+        }
+        var verdicts: [Procedure: Verdict] = [:]
+        for (procedure, verdict) in texts {
+            let key: Procedure = try word(procedure, column: "verdicts", table: table, rowID: rowID)
+            verdicts[key] = try word(verdict, column: "verdicts", table: table, rowID: rowID)
+        }
+        return verdicts
+    }
+
     /// Sorted keys keep the stored `verdicts` and `procedures` text stable, so that equal
     /// submissions store equal bytes.
     public static func databaseJSONEncoder(for column: String) -> JSONEncoder {
@@ -126,7 +193,7 @@ extension StoredIntake: FetchableRecord, PersistableRecord {
 struct NewDraftRecord: Encodable, PersistableRecord {
     static let databaseTableName = "intake"
     var code: String
-    var status = "draft"
+    var status = IntakeStatus.draft
     var language: String
     var kiosk: String?
     var startedAt: Date

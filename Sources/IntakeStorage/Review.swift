@@ -1,32 +1,16 @@
 import Foundation
 import GRDB
+@_exported import IntakeVocabulary
 
-/// Where a submitted intake stands at the review station.
-public enum ReviewState: String, Sendable, Hashable, CaseIterable, Codable {
-    /// Submitted, not yet opened by a practitioner.
-    case new
-    /// Opened, not yet signed.
-    case inReview = "in_review"
-    /// Decisions signed (possibly amended since).
-    case signed
-}
-
-/// A practitioner's decision for one procedure.
-public enum ReviewDecision: String, Sendable, Hashable, CaseIterable, Codable {
-    case proceed
-    case `defer`
-    case decline
-}
 
 /// What the practitioner decides for one procedure when signing.
 public struct ProcedureDecision: Sendable, Hashable {
-    /// The procedure as stored with the intake, such as `microneedling`.
-    public var procedure: String
+    public var procedure: Procedure
     public var decision: ReviewDecision
     /// Why the decision departs from the rules' verdict; see `ReviewRules.needsReason`.
     public var reason: String?
 
-    public init(procedure: String, decision: ReviewDecision, reason: String? = nil) {
+    public init(procedure: Procedure, decision: ReviewDecision, reason: String? = nil) {
         self.procedure = procedure
         self.decision = decision
         self.reason = reason
@@ -37,10 +21,10 @@ public struct ProcedureDecision: Sendable, Hashable {
 public struct Decision: Sendable, Hashable, Identifiable {
     public var id: Int64
     public var intakeID: Int64
-    public var procedure: String
+    public var procedure: Procedure
     public var decision: ReviewDecision
-    /// The rules' verdict for the procedure when it was signed, such as `defer`; nil if none.
-    public var ruleVerdict: String?
+    /// The rules' verdict for the procedure when it was signed; nil if none.
+    public var ruleVerdict: Verdict?
     public var reason: String?
     public var note: String?
     /// The staff account that signed.
@@ -75,8 +59,7 @@ public struct Reassessment: Sendable, Hashable, Identifiable {
     public var rulesetVersion: String
     /// The `intake assess` JSON of the new assessment.
     public var assessmentJSON: String
-    /// Procedure → verdict.
-    public var verdicts: [String: String]
+    public var verdicts: [Procedure: Verdict]
 }
 
 /// When a decision must come with a reason.
@@ -87,11 +70,11 @@ public struct Reassessment: Sendable, Hashable, Identifiable {
 /// decision stands without one; so does a verdict this version does not know.
 public enum ReviewRules {
     /// Whether `decision` needs a reason given the rules' `verdict`.
-    public static func needsReason(_ decision: ReviewDecision, verdict: String?) -> Bool {
+    public static func needsReason(_ decision: ReviewDecision, verdict: Verdict?) -> Bool {
         switch (decision, verdict) {
-        case (.proceed, "defer"), (.proceed, "contraindicated"):
+        case (.proceed, .defer?), (.proceed, .contraindicated?):
             true
-        case (.defer, "eligible"), (.decline, "eligible"):
+        case (.defer, .eligible?), (.decline, .eligible?):
             true
         default:
             false
@@ -135,9 +118,9 @@ public struct QueueRow: Sendable, Hashable, Identifiable {
     public var submittedAt: Date
     public var patientName: String?
     public var patientDOB: String?
-    public var procedures: [String]
-    /// Procedure → the rules' verdict.
-    public var verdicts: [String: String]
+    public var procedures: [Procedure]
+    /// Procedure → the verdict that stands.
+    public var verdicts: [Procedure: Verdict]
     public var reviewState: ReviewState
 
     /// The cursor to pass as `after` for the page that follows this row.
@@ -153,13 +136,13 @@ public enum ReviewError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Signing with no decision at all.
     case noDecisions
     /// A first signature must decide every procedure the patient came for.
-    case missingDecision(procedure: String)
+    case missingDecision(procedure: Procedure)
     /// The decision names a procedure the intake does not have.
-    case unknownProcedure(String, code: String)
+    case unknownProcedure(Procedure, code: String)
     /// Two decisions for the same procedure in one signature.
-    case duplicateDecision(procedure: String)
+    case duplicateDecision(procedure: Procedure)
     /// The decision goes against the rules' verdict and needs a reason (see `ReviewRules`).
-    case reasonRequired(procedure: String, decision: ReviewDecision, verdict: String)
+    case reasonRequired(procedure: Procedure, decision: ReviewDecision, verdict: Verdict)
     /// Only practitioners sign decisions.
     case notAPractitioner(name: String)
     /// The password check that makes the signature failed.
@@ -176,13 +159,13 @@ public enum ReviewError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noDecisions:
             "no decision was given; choose proceed, defer or decline for each procedure before signing"
         case let .missingDecision(procedure):
-            "no decision for \(procedure); choose proceed, defer or decline for it before signing"
+            "no decision for \(procedure.rawValue); choose proceed, defer or decline for it before signing"
         case let .unknownProcedure(procedure, code):
-            "intake \(code) does not include \(procedure); decide only on the procedures listed for it"
+            "intake \(code) does not include \(procedure.rawValue); decide only on the procedures listed for it"
         case let .duplicateDecision(procedure):
-            "\(procedure) has two decisions; keep one and sign again"
+            "\(procedure.rawValue) has two decisions; keep one and sign again"
         case let .reasonRequired(procedure, decision, verdict):
-            "\(procedure): \(decision.rawValue) goes against the rules' verdict (\(verdict)); write the reason and sign again"
+            "\(procedure.rawValue): \(decision.rawValue) goes against the rules' verdict (\(verdict.rawValue)); write the reason and sign again"
         case let .notAPractitioner(name):
             "\(name) is not a practitioner, and only practitioners sign decisions; sign in as a practitioner"
         case let .signatureRefused(error):
@@ -198,9 +181,9 @@ struct DecisionRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "decision"
     var id: Int64?
     var intakeID: Int64
-    var procedure: String
+    var procedure: Procedure
     var decision: ReviewDecision
-    var ruleVerdict: String?
+    var ruleVerdict: Verdict?
     var reason: String?
     var note: String?
     var userID: Int64
@@ -224,6 +207,36 @@ struct DecisionRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
+    }
+
+    init(id: Int64?, intakeID: Int64, procedure: Procedure, decision: ReviewDecision, ruleVerdict: Verdict?,
+         reason: String?, note: String?, userID: Int64, signedAt: Date, amends: Int64?,
+         responseSHA256: String?, assessmentSHA256: String?, reassessmentID: Int64?) {
+        self.id = id; self.intakeID = intakeID; self.procedure = procedure; self.decision = decision
+        self.ruleVerdict = ruleVerdict; self.reason = reason; self.note = note; self.userID = userID
+        self.signedAt = signedAt; self.amends = amends; self.responseSHA256 = responseSHA256
+        self.assessmentSHA256 = assessmentSHA256; self.reassessmentID = reassessmentID
+    }
+
+    /// Reads a row, refusing a procedure, decision or verdict that is not one of the record's words.
+    init(row: Row) throws {
+        let id: Int64 = row["id"]
+        let rowID = String(id)
+        self.id = id
+        intakeID = row["intake_id"]
+        procedure = try StoredIntake.word(row, "procedure", table: "decision", rowID: rowID)
+        decision = try StoredIntake.word(row, "decision", table: "decision", rowID: rowID)
+        ruleVerdict = try (row["rule_verdict"] as String?).map {
+            try StoredIntake.word($0, column: "rule_verdict", table: "decision", rowID: rowID)
+        }
+        reason = row["reason"]
+        note = row["note"]
+        userID = row["user_id"]
+        signedAt = row["signed_at"]
+        amends = row["amends"]
+        responseSHA256 = row["response_sha256"]
+        assessmentSHA256 = row["assessment_sha256"]
+        reassessmentID = row["reassessment_id"]
     }
 
     var value: Decision {

@@ -15,6 +15,9 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
     case databaseFailed(path: String, reason: String)
     /// A status other than draft, submitted or abandoned was asked for.
     case unknownStatus(String)
+    /// A stored value is not one of the record's words (a verdict, procedure, status …): the row
+    /// was changed outside intake, or by a newer version.
+    case unknownValue(table: String, column: String, rowID: String, value: String, known: [String])
     /// The new staff PIN is too short to be worth protecting.
     case pinTooShort(minimum: Int)
     /// The stored staff PIN is not in a format this version can check.
@@ -50,6 +53,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable, Sendable {
             "the intake database \(path) could not be read or written: \(reason); check the disk has free space and the file is writable, then try again"
         case let .unknownStatus(status):
             "unknown intake status \"\(status)\"; use draft, submitted or abandoned"
+        case let .unknownValue(table, column, rowID, value, known):
+            "\(table) row \(rowID): \(column) \"\(value)\" is not one of \(known.joined(separator: ", ")); the row was changed outside intake or by a newer version; run `intake audit verify`"
         case let .pinTooShort(minimum):
             "a staff PIN needs at least \(minimum) characters; choose a longer one"
         case .unreadableStaffPIN:

@@ -40,16 +40,8 @@ public struct Summary: Sendable {
 
     /// What the practitioner decided and signed, as the summary prints it.
     public struct SignedDecision: Sendable {
-        public enum Choice: String, Sendable {
-            case proceed, `defer`, decline
-            func phrase(_ language: Language) -> String {
-                switch self {
-                case .proceed: Phrase.proceed(language)
-                case .defer: Phrase.deferChoice(language)
-                case .decline: Phrase.decline(language)
-                }
-            }
-        }
+        /// The practitioner's choice: the record's one `ReviewDecision`, not a copy of it.
+        public typealias Choice = ReviewDecision
         public let decisions: [Procedure: (decision: Choice, reason: String?)]
         public let note: String?
         public let practitioner: String
@@ -424,5 +416,16 @@ public struct Summary: Sendable {
     /// A group's questions, including those nested under other questions.
     private func questionsOf(_ item: Questionnaire.Item) -> [Questionnaire.Item] {
         item.items.flatMap { child in (child.type.takesAnswers ? [child] : []) + questionsOf(child) }
+    }
+}
+
+extension ReviewDecision {
+    /// The decision as the summary prints it.
+    func phrase(_ language: Language) -> String {
+        switch self {
+        case .proceed: Phrase.proceed(language)
+        case .defer: Phrase.deferChoice(language)
+        case .decline: Phrase.decline(language)
+        }
     }
 }

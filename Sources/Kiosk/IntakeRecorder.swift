@@ -81,10 +81,10 @@ final class IntakeRecorder {
         return Submission(
             patientName: answers.string("patient-name"),
             patientDOB: answers.date("patient-dob")?.description,
-            procedures: assessment.procedures.map(\.procedure.rawValue),
+            procedures: assessment.procedures.map(\.procedure),
             responseJSON: response.serialized(),
             assessmentJSON: AssessmentJSON(assessment).encoded(),
-            verdicts: Dictionary(uniqueKeysWithValues: assessment.procedures.map { ($0.procedure.rawValue, $0.verdict.rawValue) }),
+            verdicts: assessment.verdicts,
             questionnaireVersion: questionnaire.version,
             rulesetVersion: assessment.rulesetVersion
         )

@@ -10,8 +10,8 @@ import TerminalUI
 /// A plain value with every text in both languages, so the state stays pure and F2 needs no store.
 public struct IntakeDetail: Equatable, Sendable {
     public struct ProcedureLine: Equatable, Sendable {
-        public var procedure: String
-        public var verdict: String?
+        public var procedure: Procedure
+        public var verdict: Verdict?
         public var until: String?
         public var findings: [FindingLine]
         /// Not fully assessed: a required question was left unanswered (GEN-INCOMPLETE).
@@ -22,7 +22,7 @@ public struct IntakeDetail: Equatable, Sendable {
 
     public struct FindingLine: Equatable, Sendable {
         public var rule: String
-        public var verdict: String
+        public var verdict: Verdict
         public var until: String?
         public var reason: LocalizedText
         public var source: String
@@ -112,7 +112,7 @@ public struct IntakeDetail: Equatable, Sendable {
                 detail.show(recorded, questionnaire: questionnaire)
             } else {
                 let verdicts = stored.verdicts ?? [:]
-                detail.procedures = (stored.procedures ?? verdicts.keys.sorted()).map {
+                detail.procedures = (stored.procedures ?? Procedure.allCases.filter { verdicts[$0] != nil }).map {
                     ProcedureLine(procedure: $0, verdict: verdicts[$0], until: nil, findings: [])
                 }
             }
@@ -123,9 +123,9 @@ public struct IntakeDetail: Equatable, Sendable {
     /// Takes the verdicts, versions and unanswered questions of `screening`.
     mutating func show(_ screening: Summary.Screening, questionnaire: Questionnaire) {
         procedures = screening.outcomes.map { p in
-            ProcedureLine(procedure: p.procedure.rawValue, verdict: p.verdict.rawValue, until: p.until?.description,
+            ProcedureLine(procedure: p.procedure, verdict: p.verdict, until: p.until?.description,
                           findings: p.findings.map {
-                              FindingLine(rule: $0.rule, verdict: $0.verdict.rawValue, until: $0.until?.description,
+                              FindingLine(rule: $0.rule, verdict: $0.verdict, until: $0.until?.description,
                                           reason: $0.reason, source: $0.source)
                           },
                           incomplete: p.isIncomplete,
@@ -141,7 +141,7 @@ public struct IntakeDetail: Equatable, Sendable {
     }
 
     /// The rules' verdict for a procedure.
-    public func verdict(of procedure: String) -> String? {
+    public func verdict(of procedure: Procedure) -> Verdict? {
         procedures.first { $0.procedure == procedure }?.verdict
     }
 
@@ -153,7 +153,7 @@ public struct IntakeDetail: Equatable, Sendable {
             var verdict = StationText.verdictName(p.verdict, lang).uppercased()
             if let until = p.until { verdict += " " + Phrase.until(lang, until) }
             if p.incomplete {
-                verdict = p.verdict == Verdict.review.rawValue ? Phrase.incomplete(lang) : "\(verdict) · \(Phrase.incomplete(lang))"
+                verdict = p.verdict == .review ? Phrase.incomplete(lang) : "\(verdict) · \(Phrase.incomplete(lang))"
             }
             out.append(Line(text: "\(StationText.procedureName(p.procedure, lang)): \(verdict)", role: StationText.role(p.verdict), bold: true))
             if p.incomplete, !p.missing.isEmpty {
@@ -216,20 +216,19 @@ public struct IntakeDetail: Equatable, Sendable {
 
 /// Names and roles shared by the screens.
 enum StationText {
-    static func procedureName(_ raw: String, _ lang: Language) -> String {
-        Procedure(rawValue: raw).map { $0.name(lang) } ?? PatientText.clean(raw)
+    static func procedureName(_ procedure: Procedure, _ lang: Language) -> String {
+        procedure.name(lang)
     }
 
-    static func procedureShort(_ raw: String, _ lang: Language) -> String {
-        switch Procedure(rawValue: raw) {
-        case .microneedling?: Phrase.stationProcMicroneedling(lang)
-        case .microBotox?: Phrase.stationProcMicroBotox(lang)
-        case nil: String(PatientText.clean(raw).prefix(4))
+    static func procedureShort(_ procedure: Procedure, _ lang: Language) -> String {
+        switch procedure {
+        case .microneedling: Phrase.stationProcMicroneedling(lang)
+        case .microBotox: Phrase.stationProcMicroBotox(lang)
         }
     }
 
-    static func verdictName(_ raw: String?, _ lang: Language) -> String {
-        raw.flatMap(Verdict.init(rawValue:)).map { $0.name(lang) } ?? "?"
+    static func verdictName(_ verdict: Verdict?, _ lang: Language) -> String {
+        verdict.map { $0.name(lang) } ?? "?"
     }
 
     static func decisionName(_ decision: ReviewDecision, _ lang: Language) -> String {
@@ -240,8 +239,8 @@ enum StationText {
         }
     }
 
-    static func role(_ verdict: String?) -> Role {
-        switch verdict.flatMap(Verdict.init(rawValue:)) {
+    static func role(_ verdict: Verdict?) -> Role {
+        switch verdict {
         case .eligible?: .eligible
         case .review?: .review
         case .defer?: .deferred

@@ -142,7 +142,7 @@ public final class StationApp {
                 let assessment = Assessor(questionnaire: questionnaire, rules: rules.rules)
                     .assess(answers, asOf: StoredSummary.visitDay(stored))
                 try store.reassess(intakeID: id, assessmentJSON: AssessmentJSON(assessment).encoded(),
-                                   verdicts: Dictionary(uniqueKeysWithValues: assessment.procedures.map { ($0.procedure.rawValue, $0.verdict.rawValue) }),
+                                   verdicts: assessment.verdicts,
                                    questionnaireVersion: questionnaire.version, rulesetVersion: rules.version,
                                    user: user, now: date())
                 state.opened(try readDetail(id))

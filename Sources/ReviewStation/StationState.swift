@@ -36,8 +36,8 @@ public enum StationEffect: Equatable, Sendable {
 /// The decision form: one choice per procedure, a reason where the rules require one, a note, the password.
 public struct DecisionForm: Equatable, Sendable {
     public struct Item: Equatable, Sendable {
-        public var procedure: String
-        public var verdict: String?
+        public var procedure: Procedure
+        public var verdict: Verdict?
         public var choice: ChoiceList
         public var reason: TextField
 
@@ -368,11 +368,11 @@ public struct StationState {
     }
 
     /// The decision the form starts on: the one the rules point to.
-    static func suggested(_ verdict: String?) -> ReviewDecision {
+    static func suggested(_ verdict: Verdict?) -> ReviewDecision {
         switch verdict {
-        case "defer": .defer
-        case "contraindicated": .decline
-        default: .proceed
+        case .defer?: .defer
+        case .contraindicated?: .decline
+        case .eligible?, .review?, nil: .proceed
         }
     }
 

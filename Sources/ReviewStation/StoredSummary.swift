@@ -129,9 +129,7 @@ public enum StoredSummary {
         if let latest = decisions.max(by: { $0.signedAt < $1.signedAt }) {
             var chosen: [Procedure: (decision: Summary.SignedDecision.Choice, reason: String?)] = [:]
             for decision in decisions {
-                guard let procedure = Procedure(rawValue: decision.procedure),
-                      let choice = Summary.SignedDecision.Choice(rawValue: decision.decision.rawValue) else { continue }
-                chosen[procedure] = (choice, decision.reason)
+                chosen[decision.procedure] = (decision.decision, decision.reason)
             }
             let signer = ((try? store.users()) ?? []).first { $0.id == latest.userID }
             signed = Summary.SignedDecision(decisions: chosen, note: latest.note,

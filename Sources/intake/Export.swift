@@ -119,8 +119,8 @@ struct Export: ParsableCommand {
             submittedAt: intake.submittedAt ?? intake.updatedAt, patientName: intake.patientName,
             patientDOB: intake.patientDOB, language: intake.language, rulesetVersion: intake.rulesetVersion,
             decisions: exported.decisions.map { d in
-                FHIRDecision(procedure: d.decision.procedure, decision: d.decision.decision.rawValue,
-                             ruleVerdict: d.decision.ruleVerdict, reason: d.decision.reason, note: d.decision.note,
+                FHIRDecision(procedure: d.decision.procedure.rawValue, decision: d.decision.decision.rawValue,
+                             ruleVerdict: d.decision.ruleVerdict?.rawValue, reason: d.decision.reason, note: d.decision.note,
                              practitioner: d.practitioner, signedAt: d.decision.signedAt, amends: d.decision.amends != nil)
             })
     }

@@ -93,10 +93,10 @@ struct Import: ParsableCommand {
         let submission = Submission(
             patientName: parsed.answers.string("patient-name"),
             patientDOB: parsed.answers.date("patient-dob")?.description,
-            procedures: assessment.procedures.map(\.procedure.rawValue),
+            procedures: assessment.procedures.map(\.procedure),
             responseJSON: JSONValue.object(stored).serialized(),
             assessmentJSON: AssessmentJSON(assessment).encoded(),
-            verdicts: Dictionary(uniqueKeysWithValues: assessment.procedures.map { ($0.procedure.rawValue, $0.verdict.rawValue) }),
+            verdicts: assessment.verdicts,
             questionnaireVersion: questionnaire.version,
             rulesetVersion: assessment.rulesetVersion)
         return (submission, language.rawValue, PatientText.clean("import: \(label)"))

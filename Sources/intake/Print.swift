@@ -13,8 +13,8 @@ func storedSummary(_ store: IntakeStore, code: String, language: Language, quest
     guard let intake = found else {
         throw failure("no intake has the code \"\(PatientText.clean(code))\"; check the code on the patient's slip")
     }
-    guard intake.status == "submitted" else {
-        throw failure("intake \(intake.code) is \(intake.status), not submitted: there is nothing to print yet")
+    guard intake.status == .submitted else {
+        throw failure("intake \(intake.code) is \(intake.status.rawValue), not submitted: there is nothing to print yet")
     }
     do {
         return (try StoredSummary.make(intake, store: store, language: language, questionnaire: questionnaire), intake)

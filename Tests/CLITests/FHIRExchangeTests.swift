@@ -266,7 +266,7 @@ enum Exchange {
         let store = try Exchange.store(db)
         let queue = try store.queue()
         #expect(queue.map(\.code) == [code])
-        #expect(queue.first?.verdicts == ["microneedling": "defer", "micro-botox": "defer"])
+        #expect(queue.first?.verdicts == [.microneedling: .defer, .microBotox: .defer])
         let intake = try #require(try store.intake(code: code))
         #expect(intake.kiosk == "import: Clinic web form")
         let logged = try #require(try store.auditEntries(limit: 10).first { $0.action == .intakeImported })

@@ -55,9 +55,9 @@ struct FileSafetyCommandTests {
         for index in 0..<count {
             let draft = try store.startDraft(language: "en", kiosk: "test")
             _ = try store.submit(draftID: draft.id, Submission(
-                patientName: "Patient \(index)", patientDOB: "1984-03-07", procedures: ["microneedling"],
+                patientName: "Patient \(index)", patientDOB: "1984-03-07", procedures: [.microneedling],
                 responseJSON: #"{"resourceType":"QuestionnaireResponse"}"#, assessmentJSON: "{}",
-                verdicts: ["microneedling": "eligible"], questionnaireVersion: "2", rulesetVersion: "2"))
+                verdicts: [.microneedling: .eligible], questionnaireVersion: "2", rulesetVersion: "2"))
         }
     }
 

@@ -50,8 +50,8 @@ struct StaffCommandTests {
         let intake = try #require(try store.intake(code: code))
         let salma = try store.signIn(name: "Salma", password: "long-enough")
         try store.sign(intakeID: intake.id, decisions: [
-            .init(procedure: "microneedling", decision: .proceed),
-            .init(procedure: "micro-botox", decision: .defer, reason: "Patient prefers to wait"),
+            .init(procedure: .microneedling, decision: .proceed),
+            .init(procedure: .microBotox, decision: .defer, reason: "Patient prefers to wait"),
         ], note: "Recheck in 3 months.", user: salma, password: "long-enough")
 
         let summary = try CLI.run(["summary", code, "--db", db])

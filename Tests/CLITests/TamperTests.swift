@@ -24,8 +24,8 @@ struct TamperTests {
             try store.setStaffPIN("4826", by: "os:admin")
             let intake = try #require(try store.intake(code: code))
             try store.sign(intakeID: intake.id, decisions: [
-                .init(procedure: "microneedling", decision: .proceed),
-                .init(procedure: "micro-botox", decision: .proceed),
+                .init(procedure: .microneedling, decision: .proceed),
+                .init(procedure: .microBotox, decision: .proceed),
             ], user: salma, password: "long-enough")
             let head = try store.auditHead().description
             store.truncateWAL()

@@ -95,7 +95,7 @@ struct DraftTests {
         try store.abandon(draftID: draft.id, reason: "idle timeout")
 
         let stored = try #require(try store.intake(id: draft.id))
-        #expect(stored.status == "abandoned")
+        #expect(stored.status == .abandoned)
         #expect(stored.abandonReason == "idle timeout")
         #expect(stored.abandonedAt != nil)
         #expect(try store.answers(draftID: draft.id).isEmpty)

@@ -83,8 +83,8 @@ struct QueueTests {
         #expect(row.submittedAt == intake.submittedAt)
         #expect(row.patientName == "Layla Haddad")
         #expect(row.patientDOB == "1990-02-03")
-        #expect(row.procedures == ["micro-botox", "microneedling"])
-        #expect(row.verdicts == ["microneedling": "defer", "micro-botox": "eligible"])
+        #expect(row.procedures == [.microneedling, .microBotox])
+        #expect(row.verdicts == [.microneedling: .defer, .microBotox: .eligible])
         #expect(row.reviewState == .new)
     }
 
@@ -125,11 +125,11 @@ struct QueueTests {
     @Test func unsignedLeavesOutSignedIntakes() throws {
         let temp = TemporaryFolder()
         let (store, user) = try storeWithPractitioner(temp)
-        let signed = try submitIntake(store, verdicts: ["microneedling": "eligible"])
+        let signed = try submitIntake(store, verdicts: [.microneedling: .eligible])
         let opened = try submitIntake(store)
         let fresh = try submitIntake(store)
         try store.markOpened(intakeID: opened.id, user: user)
-        try store.sign(intakeID: signed.id, decisions: [ProcedureDecision(procedure: "microneedling", decision: .proceed)],
+        try store.sign(intakeID: signed.id, decisions: [ProcedureDecision(procedure: .microneedling, decision: .proceed)],
                        user: user, password: "correct horse")
         #expect(try store.queue(filter: .unsigned).map(\.id) == [fresh.id, opened.id])
         #expect(try store.queue(filter: .all).map(\.reviewState) == [.new, .inReview, .signed])
@@ -206,15 +206,15 @@ struct QueueTests {
 @Suite("Review decisions and signatures")
 struct SigningTests {
     @Test func theReasonRuleGoesByTheRulesVerdict() {
-        #expect(ReviewRules.needsReason(.proceed, verdict: "defer"))
-        #expect(ReviewRules.needsReason(.proceed, verdict: "contraindicated"))
-        #expect(ReviewRules.needsReason(.defer, verdict: "eligible"))
-        #expect(ReviewRules.needsReason(.decline, verdict: "eligible"))
-        #expect(!ReviewRules.needsReason(.proceed, verdict: "eligible"))
-        #expect(!ReviewRules.needsReason(.decline, verdict: "contraindicated"))
-        #expect(!ReviewRules.needsReason(.defer, verdict: "defer"))
+        #expect(ReviewRules.needsReason(.proceed, verdict: .defer))
+        #expect(ReviewRules.needsReason(.proceed, verdict: .contraindicated))
+        #expect(ReviewRules.needsReason(.defer, verdict: .eligible))
+        #expect(ReviewRules.needsReason(.decline, verdict: .eligible))
+        #expect(!ReviewRules.needsReason(.proceed, verdict: .eligible))
+        #expect(!ReviewRules.needsReason(.decline, verdict: .contraindicated))
+        #expect(!ReviewRules.needsReason(.defer, verdict: .defer))
         for decision in ReviewDecision.allCases {
-            #expect(!ReviewRules.needsReason(decision, verdict: "review"))
+            #expect(!ReviewRules.needsReason(decision, verdict: .review))
             #expect(!ReviewRules.needsReason(decision, verdict: nil))
         }
     }
@@ -228,8 +228,8 @@ struct SigningTests {
         #expect(try store.reviewState(intakeID: intake.id) == .inReview)
 
         try store.sign(intakeID: intake.id, decisions: [
-            ProcedureDecision(procedure: "microneedling", decision: .defer),
-            ProcedureDecision(procedure: "micro-botox", decision: .proceed),
+            ProcedureDecision(procedure: .microneedling, decision: .defer),
+            ProcedureDecision(procedure: .microBotox, decision: .proceed),
         ], user: user, password: "correct horse", now: fixedNow)
         #expect(try store.reviewState(intakeID: intake.id) == .signed)
         // Opening a signed intake again is audited but does not reopen it.
@@ -248,7 +248,7 @@ struct SigningTests {
             try store.markOpened(intakeID: draft.id, user: user)
         }
         #expect(throws: ReviewError.intakeNotFound(id: 999)) {
-            try store.sign(intakeID: 999, decisions: [ProcedureDecision(procedure: "microneedling", decision: .defer)],
+            try store.sign(intakeID: 999, decisions: [ProcedureDecision(procedure: .microneedling, decision: .defer)],
                            user: user, password: "correct horse")
         }
     }
@@ -259,19 +259,19 @@ struct SigningTests {
         let intake = try submitIntake(store)  // microneedling: defer, micro-botox: eligible
         let entriesBefore = try store.auditEntries().count
 
-        #expect(throws: ReviewError.reasonRequired(procedure: "microneedling", decision: .proceed, verdict: "defer")) {
+        #expect(throws: ReviewError.reasonRequired(procedure: .microneedling, decision: .proceed, verdict: .defer)) {
             try store.sign(intakeID: intake.id, decisions: [
-                ProcedureDecision(procedure: "microneedling", decision: .proceed, reason: "   "),
-                ProcedureDecision(procedure: "micro-botox", decision: .proceed),
+                ProcedureDecision(procedure: .microneedling, decision: .proceed, reason: "   "),
+                ProcedureDecision(procedure: .microBotox, decision: .proceed),
             ], user: user, password: "correct horse")
         }
-        #expect(throws: ReviewError.reasonRequired(procedure: "micro-botox", decision: .decline, verdict: "eligible")) {
+        #expect(throws: ReviewError.reasonRequired(procedure: .microBotox, decision: .decline, verdict: .eligible)) {
             try store.sign(intakeID: intake.id, decisions: [
-                ProcedureDecision(procedure: "microneedling", decision: .defer),
-                ProcedureDecision(procedure: "micro-botox", decision: .decline),
+                ProcedureDecision(procedure: .microneedling, decision: .defer),
+                ProcedureDecision(procedure: .microBotox, decision: .decline),
             ], user: user, password: "correct horse")
         }
-        #expect(ReviewError.reasonRequired(procedure: "micro-botox", decision: .decline, verdict: "eligible")
+        #expect(ReviewError.reasonRequired(procedure: .microBotox, decision: .decline, verdict: .eligible)
             .description.contains("micro-botox"))
         // Nothing was written, not even to the audit log.
         #expect(try store.decisions(intakeID: intake.id).isEmpty)
@@ -279,11 +279,11 @@ struct SigningTests {
         #expect(try store.auditEntries().count == entriesBefore)
 
         let written = try store.sign(intakeID: intake.id, decisions: [
-            ProcedureDecision(procedure: "microneedling", decision: .proceed, reason: " Eczema healed since, seen today "),
-            ProcedureDecision(procedure: "micro-botox", decision: .proceed),
+            ProcedureDecision(procedure: .microneedling, decision: .proceed, reason: " Eczema healed since, seen today "),
+            ProcedureDecision(procedure: .microBotox, decision: .proceed),
         ], note: "Patch test first", user: user, password: "correct horse", now: fixedNow)
         #expect(written.map(\.reason) == ["Eczema healed since, seen today", nil])
-        #expect(written.map(\.ruleVerdict) == ["defer", "eligible"])
+        #expect(written.map(\.ruleVerdict) == [.defer, .eligible])
         #expect(written.allSatisfy { $0.note == "Patch test first" && $0.userID == user.id && $0.signedAt == fixedNow })
         #expect(try store.decisions(intakeID: intake.id) == written)
         let actions = try store.auditEntries(limit: 3).reversed().map(\.action)
@@ -298,15 +298,18 @@ struct SigningTests {
             try store.sign(intakeID: intake.id, decisions: decisions, user: user, password: "correct horse")
         }
         #expect(throws: ReviewError.noDecisions) { try sign([]) }
-        #expect(throws: ReviewError.missingDecision(procedure: "micro-botox")) {
-            try sign([ProcedureDecision(procedure: "microneedling", decision: .defer)])
+        #expect(throws: ReviewError.missingDecision(procedure: .microBotox)) {
+            try sign([ProcedureDecision(procedure: .microneedling, decision: .defer)])
         }
-        #expect(throws: ReviewError.unknownProcedure("laser", code: intake.code)) {
-            try sign([ProcedureDecision(procedure: "laser", decision: .defer)])
+        // A procedure outside the vocabulary ("laser") cannot even be written; one the patient did not come for is refused.
+        let needlingOnly = try submitIntake(store, verdicts: [.microneedling: .eligible])
+        #expect(throws: ReviewError.unknownProcedure(.microBotox, code: needlingOnly.code)) {
+            try store.sign(intakeID: needlingOnly.id, decisions: [ProcedureDecision(procedure: .microBotox, decision: .defer)],
+                           user: user, password: "correct horse")
         }
-        #expect(throws: ReviewError.duplicateDecision(procedure: "microneedling")) {
-            try sign([ProcedureDecision(procedure: "microneedling", decision: .defer),
-                      ProcedureDecision(procedure: "microneedling", decision: .decline)])
+        #expect(throws: ReviewError.duplicateDecision(procedure: .microneedling)) {
+            try sign([ProcedureDecision(procedure: .microneedling, decision: .defer),
+                      ProcedureDecision(procedure: .microneedling, decision: .decline)])
         }
         #expect(try store.decisions(intakeID: intake.id).isEmpty)
     }
@@ -314,8 +317,8 @@ struct SigningTests {
     @Test func aWrongPasswordRefusesTheSignatureAndCountsAsAFailedSignIn() throws {
         let temp = TemporaryFolder()
         let (store, user) = try storeWithPractitioner(temp)
-        let intake = try submitIntake(store, verdicts: ["microneedling": "eligible"])
-        let decisions = [ProcedureDecision(procedure: "microneedling", decision: .proceed)]
+        let intake = try submitIntake(store, verdicts: [.microneedling: .eligible])
+        let decisions = [ProcedureDecision(procedure: .microneedling, decision: .proceed)]
 
         #expect(throws: ReviewError.signatureRefused(.wrongNameOrPassword(retryAfter: 1))) {
             try store.sign(intakeID: intake.id, decisions: decisions, user: user, password: "wrong horse", now: fixedNow)
@@ -339,14 +342,14 @@ struct SigningTests {
         let (store, user) = try storeWithPractitioner(temp)
         let intake = try submitIntake(store)
         let first = try store.sign(intakeID: intake.id, decisions: [
-            ProcedureDecision(procedure: "microneedling", decision: .defer),
-            ProcedureDecision(procedure: "micro-botox", decision: .proceed),
+            ProcedureDecision(procedure: .microneedling, decision: .defer),
+            ProcedureDecision(procedure: .microBotox, decision: .proceed),
         ], user: user, password: "correct horse", now: fixedNow)
 
         // An amendment may change one procedure; the other keeps its decision.
         let later = fixedNow.addingTimeInterval(3600)
         let amended = try store.sign(intakeID: intake.id, decisions: [
-            ProcedureDecision(procedure: "micro-botox", decision: .decline, reason: "Wedding in two days"),
+            ProcedureDecision(procedure: .microBotox, decision: .decline, reason: "Wedding in two days"),
         ], user: user, password: "correct horse", now: later)
 
         let all = try store.decisions(intakeID: intake.id)

@@ -36,10 +36,10 @@ func sampleSubmission(name: String = "Ada Lovelace") -> Submission {
     Submission(
         patientName: name,
         patientDOB: "1984-03-07",
-        procedures: ["microneedling", "micro-botox"],
+        procedures: [.microneedling, .microBotox],
         responseJSON: #"{"resourceType":"QuestionnaireResponse","status":"completed"}"#,
-        assessmentJSON: assessmentJSON(["microneedling": "defer", "micro-botox": "eligible"]),
-        verdicts: ["microneedling": "defer", "micro-botox": "eligible"],
+        assessmentJSON: assessmentJSON([.microneedling: .defer, .microBotox: .eligible]),
+        verdicts: [.microneedling: .defer, .microBotox: .eligible],
         questionnaireVersion: "2025.1",
         rulesetVersion: "7"
     )
@@ -49,18 +49,19 @@ func sampleSubmission(name: String = "Ada Lovelace") -> Submission {
 let fixedNow = Date(timeIntervalSince1970: 1_800_000_000)
 
 /// An assessment JSON (spec section 3) with these verdicts and no findings.
-func assessmentJSON(_ verdicts: [String: String]) -> String {
-    let procedures = verdicts.sorted { $0.key > $1.key }.map { #"{"procedure":"\#($0.key)","verdict":"\#($0.value)","findings":[]}"# }
+func assessmentJSON(_ verdicts: [Procedure: Verdict]) -> String {
+    let procedures = verdicts.sorted { $0.key.rawValue > $1.key.rawValue }
+        .map { #"{"procedure":"\#($0.key.rawValue)","verdict":"\#($0.value.rawValue)","findings":[]}"# }
     return #"{"asOf":"2026-11-24","procedures":["# + procedures.joined(separator: ",") + "]}"
 }
 
 /// Starts and submits an intake for the review station.
 func submitIntake(_ store: IntakeStore, name: String = "Ada Lovelace", dob: String = "1984-03-07",
-                  verdicts: [String: String] = ["microneedling": "defer", "micro-botox": "eligible"]) throws -> StoredIntake {
+                  verdicts: [Procedure: Verdict] = [.microneedling: .defer, .microBotox: .eligible]) throws -> StoredIntake {
     let draft = try store.startDraft(language: "en", kiosk: nil)
     var submission = sampleSubmission(name: name)
     submission.patientDOB = dob
-    submission.procedures = verdicts.keys.sorted()
+    submission.procedures = Procedure.allCases.filter { verdicts[$0] != nil }
     submission.verdicts = verdicts
     submission.assessmentJSON = assessmentJSON(verdicts)
     return try store.submit(draftID: draft.id, submission)

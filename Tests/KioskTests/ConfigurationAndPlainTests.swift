@@ -76,7 +76,7 @@ struct PlainKioskTests {
         let (io, store) = try run(Self.wholeIntake)
         let intake = try #require(try store.recentIntakes(limit: 1, status: "submitted").first)
         #expect(intake.patientName == "Rami Aziz")
-        #expect(intake.verdicts == ["microneedling": "review", "micro-botox": "defer"])
+        #expect(intake.verdicts == [.microneedling: .review, .microBotox: .defer])
         #expect(io.output.contains("1. Your full name"))
         #expect(io.output.contains("  1) Microneedling (collagen induction)"))
         #expect(io.output.contains(intake.code))

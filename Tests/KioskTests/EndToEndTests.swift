@@ -61,7 +61,7 @@ struct EndToEndTests {
         let store = try IntakeStore(path: t.db)
         let intake = try #require(try store.recentIntakes(limit: 1, status: "submitted").first)
         #expect(intake.patientName == "Nour Saleh-Haddad")
-        #expect(intake.verdicts == ["microneedling": "review"])
+        #expect(intake.verdicts == [.microneedling: .review])
         #expect(intake.assessmentJSON?.contains("MN-PIH") == true)
         #expect(try t.capture().contains(intake.code.map(String.init).joined(separator: " ")), "the code, large")
     }
@@ -112,7 +112,7 @@ struct EndToEndTests {
         #expect(intake.language == "ar")
         #expect(intake.patientName == "ليلى حداد")
         #expect(intake.patientDOB == "1990-04-12")
-        #expect(intake.verdicts == ["micro-botox": "eligible"])
+        #expect(intake.verdicts == [.microBotox: .eligible])
         #expect(intake.responseJSON?.contains("\"language\":\"ar\"") == true)
     }
 

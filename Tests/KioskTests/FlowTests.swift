@@ -19,7 +19,7 @@ struct FlowTests {
         #expect(h.screen.contains(stored.code.map(String.init).joined(separator: " ")), "the code, spaced out large")
         #expect(stored.patientName == "Layla Haddad")
         #expect(stored.patientDOB == "1990-04-12")
-        #expect(stored.verdicts == ["microneedling": "defer", "micro-botox": "defer"])
+        #expect(stored.verdicts == [.microneedling: .defer, .microBotox: .defer])
         #expect(stored.questionnaireVersion == Harness.questionnaire.version)
         #expect(stored.rulesetVersion == RuleTable.version)
         let assessment = try #require(stored.assessmentJSON)
@@ -189,7 +189,7 @@ struct FlowTests {
         #expect(try h.store.answers(draftID: draft.id)["botox-date"] == nil)
         h.type([.end, .enter, .character("1"), .enter])
         let stored = try #require(try h.store.recentIntakes(limit: 1, status: "submitted").first)
-        #expect(stored.verdicts == ["microneedling": "eligible", "micro-botox": "eligible"])
+        #expect(stored.verdicts == [.microneedling: .eligible, .microBotox: .eligible])
     }
 
     @Test func backFromAQuestionKeepsItsAnswer() throws {

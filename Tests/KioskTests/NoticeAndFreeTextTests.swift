@@ -170,7 +170,7 @@ struct NoticeAndFreeTextTests {
         h.type(keys)
         #expect(h.screen.contains("Thank you"))
         let stored = try #require(try h.store.recentIntakes(limit: 1, status: "submitted").first)
-        #expect(stored.verdicts == ["microneedling": "eligible", "micro-botox": "eligible"])
+        #expect(stored.verdicts == [.microneedling: .eligible, .microBotox: .eligible])
         #expect(keys.count == 114, "update the figure in the issue note: \(keys.count) keys")
     }
 
@@ -391,7 +391,7 @@ struct PlainNoticeAndFreeTextTests {
         lines.remove(at: Self.notice)                        // no Enter for a notice
         let (io, store) = try run(lines)
         #expect(!io.output.contains("Please read"))
-        #expect(try store.recentIntakes(limit: 1, status: "submitted").first?.procedures == ["microneedling"])
+        #expect(try store.recentIntakes(limit: 1, status: "submitted").first?.procedures == [.microneedling])
     }
 
     @Test func otherAllergyAndTheirWordsInArabic() throws {

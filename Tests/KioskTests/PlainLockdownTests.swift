@@ -76,7 +76,7 @@ struct PlainLockdownTests {
         let intake = try #require(try store.intake(code: code))
         #expect(intake.patientName == "Rami Aziz")
         #expect(intake.patientDOB == "1985-07-30")
-        #expect(intake.verdicts == ["microneedling": "review", "micro-botox": "defer"])
+        #expect(intake.verdicts == [.microneedling: .review, .microBotox: .defer])
     }
 
     @Test func endOfPipedInputStopsServingButKeepsTheDraft() throws {

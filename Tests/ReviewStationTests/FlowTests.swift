@@ -60,7 +60,7 @@ struct FlowTests {
         let canvas = try #require(h.backend.last)
         let row = try #require((0..<12).first { canvas.line($0).contains("Deferred Person") })
         let column = try #require((0..<80).first { canvas[row, $0].text == "M" && canvas[row, $0 + 1].text == "N" })
-        #expect(canvas[row, column].style.role == .deferred)
+        #expect(canvas[row, column].style.role == .deferred, "\(canvas.line(row))")
         #expect(!screen.contains("Patient 4"))
         h.type([.pageDown])
         #expect(h.screen.contains("Patient 4") && h.screen.contains("Patient 1") && !h.screen.contains("Patient 5"))
@@ -158,7 +158,7 @@ struct FlowTests {
         // Deciding again amends: the original stays.
         h.type([.enter, .character("d"), .tab, .tab, .down, .tab, .tab]); h.type(Harness.password); h.type([.enter])
         #expect(try h.store.decisions(intakeID: intake.id).count == 3)
-        #expect(try h.store.currentDecisions(intakeID: intake.id).first { $0.procedure == "micro-botox" }?.decision == .decline)
+        #expect(try h.store.currentDecisions(intakeID: intake.id).first { $0.procedure == .microBotox }?.decision == .decline)
     }
 
     @Test func printingSendsTheSummaryAndAuditsIt() throws {

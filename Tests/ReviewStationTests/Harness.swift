@@ -100,10 +100,10 @@ final class Harness {
         let response = Self.questionnaire.response(for: answers, id: draft.code, authored: "2026-11-22T09:40:00Z", language: .en)
         return try store.submit(draftID: draft.id, Submission(
             patientName: name, patientDOB: dob,
-            procedures: assessment.procedures.map(\.procedure.rawValue),
+            procedures: assessment.procedures.map(\.procedure),
             responseJSON: response.serialized(),
             assessmentJSON: AssessmentJSON(assessment).encoded(),
-            verdicts: Dictionary(uniqueKeysWithValues: assessment.procedures.map { ($0.procedure.rawValue, $0.verdict.rawValue) }),
+            verdicts: assessment.verdicts,
             questionnaireVersion: Self.questionnaire.version, rulesetVersion: assessment.rulesetVersion))
     }
 }

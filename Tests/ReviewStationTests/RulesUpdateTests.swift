@@ -25,12 +25,12 @@ import TerminalUI
     @Test func everyViewShowsTheStoredVerdictWithTodaysDifferenceLabelled() throws {
         let h = try Harness(size: Size(rows: 40, columns: 132), rules: Self.ruleSetB)
         let intake = try h.submit()
-        #expect(intake.verdicts == ["microneedling": "eligible", "micro-botox": "eligible"])
+        #expect(intake.verdicts == [.microneedling: .eligible, .microBotox: .eligible])
         h.signIn()
 
         // The queue: the stored verdicts.
         let row = try #require(try h.store.queue().first)
-        #expect(row.verdicts["microneedling"] == "eligible")
+        #expect(row.verdicts[.microneedling] == .eligible)
         #expect(!h.screen.contains("Defer"), "the queue shows what was stored: \(h.screen)")
 
         // The detail screen: stored verdict, then the note naming today's verdict and rule.
@@ -54,13 +54,13 @@ import TerminalUI
         let again = try h.store.reassessments(intakeID: intake.id)
         #expect(again.count == 1)
         #expect(again.first?.rulesetVersion == "2.0.0-B")
-        #expect(again.first?.verdicts["microneedling"] == "defer")
+        #expect(again.first?.verdicts[.microneedling] == .defer)
         #expect(try h.store.intake(id: intake.id)?.assessmentJSON == intake.assessmentJSON, "the assessment at submit is never overwritten")
         let entries = try h.store.auditEntries(limit: 1000)
         #expect(entries.count == before + 1)
         #expect(entries.first?.action == .reassessed)
         #expect(entries.first?.subject == "reassessment:\(again[0].id)")
-        #expect(try h.store.queue().first?.verdicts["microneedling"] == "defer", "the queue now shows the standing re-assessment")
+        #expect(try h.store.queue().first?.verdicts[.microneedling] == .defer, "the queue now shows the standing re-assessment")
         #expect(h.screen.contains("Microneedling (collagen induction): DEFER"), "\(h.screen)")
         #expect(h.screen.contains("Re-assessed on"), "\(h.screen)")
         #expect(!h.screen.contains("Rules updated since"), "nothing differs any more: \(h.screen)")
@@ -86,12 +86,12 @@ import TerminalUI
         h.type("a")
         let user = try h.store.signIn(name: "drsara", password: Harness.password)
         let signed = try h.store.sign(intakeID: intake.id, decisions: [
-            .init(procedure: "microneedling", decision: .defer), .init(procedure: "micro-botox", decision: .proceed),
+            .init(procedure: .microneedling, decision: .defer), .init(procedure: .microBotox, decision: .proceed),
         ], user: user, password: Harness.password)
         let reassessment = try #require(try h.store.reassessments(intakeID: intake.id).last)
         #expect(signed.allSatisfy { $0.reassessmentID == reassessment.id })
         #expect(signed.allSatisfy { $0.assessmentSHA256 == Integrity.sha256(reassessment.assessmentJSON) })
-        #expect(signed.first?.ruleVerdict == "defer", "signed against the verdict that stands")
+        #expect(signed.first?.ruleVerdict == .defer, "signed against the verdict that stands")
         #expect(try h.store.decisionsSignedOnOtherContent(intakeID: intake.id).isEmpty)
         #expect(try h.store.verifyIntegrity().isIntact)
     }

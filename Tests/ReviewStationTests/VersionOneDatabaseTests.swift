@@ -177,9 +177,9 @@ struct VersionOneDatabaseTests {
         let h = try Harness(size: Size(rows: 43, columns: 132), prepare: Self.writeVersionOneDatabase)
         let rows = try h.store.queue(filter: .all)
         #expect(rows.map(\.code) == [Self.laylaCode, Self.omarCode], "newest first")
-        #expect(rows[0].verdicts == ["microneedling": "contraindicated", "micro-botox": "eligible"])
+        #expect(rows[0].verdicts == [.microneedling: .contraindicated, .microBotox: .eligible])
         #expect(rows[0].reviewState == .new)
-        #expect(rows[1].verdicts == ["microneedling": "eligible", "micro-botox": "eligible"])
+        #expect(rows[1].verdicts == [.microneedling: .eligible, .microBotox: .eligible])
         #expect(rows[1].reviewState == .signed)
 
         h.signIn()
@@ -195,8 +195,8 @@ struct VersionOneDatabaseTests {
         h.signIn(); h.type([.character("3"), .enter])
         let detail = try #require(h.app.state.detail)
         #expect(detail.code == Self.laylaCode)
-        #expect(detail.verdict(of: "microneedling") == "contraindicated")
-        #expect(detail.verdict(of: "micro-botox") == "eligible")
+        #expect(detail.verdict(of: .microneedling) == .contraindicated)
+        #expect(detail.verdict(of: .microBotox) == .eligible)
         #expect(detail.procedures.allSatisfy { !$0.incomplete })
         let lines = detail.lines(.en).map(\.text)
         #expect(lines.contains("Micro-Botox (intradermal botulinum toxin): ELIGIBLE"))
@@ -217,7 +217,7 @@ struct VersionOneDatabaseTests {
         // Deciding: the rules' verdict offered is the stored one.
         h.type([.character("d")])
         let form = try #require(h.app.state.form)
-        #expect(form.items.map(\.verdict) == ["contraindicated", "eligible"])
+        #expect(form.items.map(\.verdict) == [.contraindicated, .eligible])
     }
 
     @Test func itPrintsWithTheStoredVersionsAndVerdicts() throws {
