@@ -79,7 +79,7 @@ let package = Package(
         // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
         .target(
             name: "ReviewStation",
-            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "Bidi"]
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "Bidi", "SummaryPDF"]
         ),
 
         .executableTarget(

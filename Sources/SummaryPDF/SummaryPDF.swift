@@ -244,7 +244,9 @@ final class PageLayout {
         var blocks: [Block] = [heading(DocumentText.findings(lang))]
         for verdict in document.verdicts {
             blocks.append(paragraph(bold(esc(verdict.procedureName)), style(8.5), spaceBefore: 3, keepWithNext: true))
-            if verdict.isIncomplete, !verdict.missing.isEmpty {
+            // The banner above already names them; a procedure missing other questions says which.
+            let named = Set(document.incomplete)
+            if verdict.isIncomplete, !verdict.missing.isEmpty, Set(verdict.missing) != named {
                 let text = Phrase.notAnsweredList(lang, verdict.missing.joined(separator: lang == .ar ? "؛ " : "; "))
                 blocks.append(paragraph(bold(esc(text)), indent: 18, style(8.5)))
             }
