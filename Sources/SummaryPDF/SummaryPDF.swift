@@ -119,7 +119,7 @@ final class PageLayout {
         var dob = id(identity.dateOfBirth)
         if let age = identity.age { dob += " (\(esc(age)))" }
         let fields = [
-            "\(esc(Phrase.patient(lang)))\(colon)\(bold(esc(identity.patientName)))",
+            "\(esc(Phrase.patient(lang)))\(colon)\(bold(id(identity.patientName)))",
             "\(esc(Phrase.dateOfBirth(lang)))\(colon)\(bold(dob))",
             "\(esc(Phrase.intakeID(lang)))\(colon)\(bold(id(identity.intakeCode)))",
             "\(esc(Phrase.visitDate(lang)))\(colon)\(bold(id(identity.visitDate)))",
@@ -330,7 +330,7 @@ final class PageLayout {
             var draws: [(Double) -> Void] = [{ [t] y in t.draw(name, x: x0, y: y) }]
             if let choice = line.choice {
                 var markup = bold(esc(choice))
-                if let reason = line.reason { markup += " (" + esc(reason) + ")" }
+                if let reason = line.reason { markup += " (" + id(reason) + ")" }
                 let box = t.box(markup, width: inner - nameWidth, style(8.5))
                 height = max(height, box.height)
                 draws.append { [t] y in t.draw(box, x: x0 + nameWidth, y: y) }
@@ -351,11 +351,11 @@ final class PageLayout {
             }
         }
         if let note = decision.note {
-            let box = t.box("\(esc(Phrase.note(lang)))\(colon)\(esc(note))", width: inner, style(8.5))
+            let box = t.box("\(esc(Phrase.note(lang)))\(colon)\(id(note))", width: inner, style(8.5))
             parts.append((box.height + 3, { [t] y in t.draw(box, x: x0, y: y) }))
         }
         if decision.isSigned {
-            var fields = ["\(esc(DocumentText.signedBy(lang)))\(colon)\(bold(esc(decision.signer ?? "")))",
+            var fields = ["\(esc(DocumentText.signedBy(lang)))\(colon)\(bold(id(decision.signer ?? "")))",
                           esc(Phrase.signedElectronically(lang))]
             if let at = decision.signedAt { fields.append("\(esc(DocumentText.signedAt(lang)))\(colon)\(bold(id(at)))") }
             let signer = t.box(fields.joined(separator: dot), width: inner, style(9))
