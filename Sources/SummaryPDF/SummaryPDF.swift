@@ -175,7 +175,8 @@ final class PageLayout {
 
     /// The verdict box: one row per procedure, the verdict large, in a badge.
     func verdictBox() -> Block {
-        let nameWidth = contentWidth * 0.42
+        // Wide enough for "Micro-Botox (intradermal botulinum toxin)" on one line.
+        let nameWidth = contentWidth * 0.48
         let badgeWidth = contentWidth - nameWidth - 16
         struct Row { var name: TextBox; var word: TextBox; var until: TextBox?; var shade: (fill: RGB, text: RGB); var height: Double }
         var rows: [Row] = []
@@ -265,6 +266,11 @@ final class PageLayout {
     var columnGap: Double { 14 }
     var columnWidth: Double { (contentWidth - columnGap) / 2 }
 
+    static func isArabic(_ scalar: Unicode.Scalar) -> Bool {
+        (0x0600...0x06FF).contains(scalar.value) || (0x0750...0x077F).contains(scalar.value)
+            || (0xFB50...0xFDFF).contains(scalar.value) || (0xFE70...0xFEFF).contains(scalar.value)
+    }
+
     func answers() -> [Flow] {
         var flows: [Flow] = []
         flows.append(.block(heading("\(Phrase.answers(lang)) \(Phrase.triggeredLegend(lang))")))
@@ -282,8 +288,11 @@ final class PageLayout {
             for row in group.rows {
                 // The answer at the column's end edge, as narrow as it is (at most 40% of the column);
                 // the question takes the rest, so a yes or no leaves it almost the whole line.
-                // Isolated: a phone number or a date keeps its order beside Arabic, and Arabic stays right to left.
-                let answerMarkup = row.triggered ? bold(id(row.answer)) : id(row.answer)
+                // Isolated: a phone number or a date keeps its order beside Arabic; an answer with Arabic
+                // in it (a Latin name with the Arabic patient's-words mark) reads right to left.
+                let isolated = esc((row.answer.unicodeScalars.contains(where: Self.isArabic) ? "\u{2067}" : "\u{2066}")
+                    + row.answer + "\u{2069}")
+                let answerMarkup = row.triggered ? bold(isolated) : isolated
                 var rowStyleHere = rowStyle
                 rowStyleHere.bold = row.triggered
                 let answerWidth = min(columnWidth * 0.4, t.naturalWidth(answerMarkup, rowStyleHere) + 1)
