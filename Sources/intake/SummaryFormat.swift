@@ -51,11 +51,13 @@ struct PDFOptions: ParsableArguments {
     }
 }
 
-/// Writes `bytes` to `path`, replacing it; a new file is created with mode 0600 whatever the umask.
+/// Writes `bytes` to `path`, replacing it; the file is left with mode 0600 whatever the umask or its old mode.
 func writePrivately(_ bytes: [UInt8], to path: String) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     defer { close(fd) }
+    // An existing file keeps its mode through O_TRUNC: a summary is health data, so make it private.
+    fchmod(fd, 0o600)
     var offset = 0
     while offset < bytes.count {
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
