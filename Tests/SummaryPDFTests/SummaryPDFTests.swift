@@ -159,6 +159,21 @@ struct PaperTests {
         #expect(Paper.preferred(media: "iso_a4_210x297mm", environment: ["LANG": "en_US.UTF-8"]) == .a4)
     }
 
+    /// lpoptions is asked with -p, which only lists: -d would make the printer the user's default.
+    @Test func theDestinationsMediaComesFromLpoptionsWithoutChangingTheDefault() throws {
+        let folder = NSTemporaryDirectory() + "intake-lpoptions-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = folder + "/lpoptions"
+        try "#!/bin/sh\necho \"$@\" > \"\(folder)/args\"\necho 'copies=1 media=na_letter_8.5x11in sides=one-sided'\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let media = Printer.destinationMedia(printer: "front-desk", environment: ["PATH": folder])
+        #expect(media == "na_letter_8.5x11in")
+        #expect(try String(contentsOfFile: folder + "/args", encoding: .utf8) == "-p front-desk\n")
+        #expect(Printer.destinationMedia(printer: nil, environment: ["PATH": folder + "/none"]) == nil, "no lpoptions: no media")
+    }
+
     @Test func lpoptionsOutputIsRead() {
         #expect(Printer.media(inOptions: "copies=1 device-uri=ipp://x media=iso_a4_210x297mm sides=one-sided") == "iso_a4_210x297mm")
         #expect(Printer.media(inOptions: "media='na_letter_8.5x11in,tray-1'") == "na_letter_8.5x11in")
