@@ -30,7 +30,7 @@ public enum SummaryPDF {
     public static func render(_ document: SummaryDocument, paper: Paper) throws(SummaryPDFError) -> [UInt8] {
         let typesetter = try Typesetter(paper: paper, rightToLeft: document.language.isRightToLeft,
                                         family: fontFamily(document.language))
-        let page = PageLayout(document, typesetter)
+        let page = PageLayout(document, typesetter, density: density(document, typesetter))
         page.set()
         let title = "\(document.identity.title) — \(document.identity.intakeCode)"
         return try typesetter.finish(title: title, creationDate: document.identity.visitDate + "T00:00:00Z")
@@ -40,7 +40,16 @@ public enum SummaryPDF {
     public static func pageCount(_ document: SummaryDocument, paper: Paper) throws(SummaryPDFError) -> Int {
         let typesetter = try Typesetter(paper: paper, rightToLeft: document.language.isRightToLeft,
                                         family: fontFamily(document.language))
-        return PageLayout(document, typesetter).paginate().count
+        return PageLayout(document, typesetter, density: density(document, typesetter)).paginate().count
+    }
+
+    /// How tightly a page may be set, loosest first: a summary a little too long for one page
+    /// (Letter is 5% shorter than A4) is set up to 8% smaller rather than spill onto a second.
+    static let densities = [1.0, 0.96, 0.92]
+
+    /// The loosest density at which the document fits one page; the loosest of all when none does.
+    static func density(_ document: SummaryDocument, _ typesetter: Typesetter) -> Double {
+        densities.first { PageLayout(document, typesetter, density: $0).paginate().count == 1 } ?? densities[0]
     }
 }
 
@@ -58,15 +67,18 @@ final class PageLayout {
 
     /// Arabic letters are smaller than Latin ones at the same size, and Amiri's lines taller:
     /// a larger size, with the lines drawn a little closer, reads as the same size on paper.
-    var scale: Double { lang.isRightToLeft ? 1.1 : 1.0 }
+    var scale: Double { (lang.isRightToLeft ? 1.1 : 1.0) * density }
+    /// Below 1 when the page is set a little tighter so that it stays one page (see ``SummaryPDF/densities``).
+    let density: Double
     var spacing: Double { lang.isRightToLeft ? 0.7 : 1.0 }
     func style(_ size: Double, bold: Bool = false, italic: Bool = false, color: RGB = .black,
                align: Style.Align = .start) -> Style {
         Style(size: size * scale, bold: bold, italic: italic, color: color, align: align, lineSpacing: spacing)
     }
 
-    init(_ document: SummaryDocument, _ typesetter: Typesetter) {
+    init(_ document: SummaryDocument, _ typesetter: Typesetter, density: Double = 1) {
         self.document = document
+        self.density = density
         self.t = typesetter
         self.lang = document.language
     }
@@ -88,6 +100,8 @@ final class PageLayout {
         var spaceBefore: Double = 0
         /// Kept on the page of the block after it (a heading with its content).
         var keepWithNext = false
+        /// The decision and signature block, which the foot (versions, disclaimer) stays with.
+        var isDecision = false
         var draw: (Double) -> Void
     }
 
@@ -440,7 +454,9 @@ final class PageLayout {
         flows.append(.block(verdictBox()))
         flows += findings().map(Flow.block)
         flows += answers()
-        flows.append(.block(decisionBlock()))
+        var decision = decisionBlock()
+        decision.isDecision = true
+        flows.append(.block(decision))
         return flows
     }
 
@@ -463,9 +479,12 @@ final class PageLayout {
         var pages: [Page] = [[]]
         var y = bodyTop
         func newPage() { pages.append([]); y = bodyTop }
+        var decisionAt: (page: Int, entry: Int, atTop: Bool)?
+        var decisionBlock: Block?
         func place(_ block: Block) {
             let atTop = y == bodyTop
             if !atTop { y += block.spaceBefore }
+            if block.isDecision { decisionAt = (pages.count - 1, pages[pages.count - 1].count, atTop); decisionBlock = block }
             pages[pages.count - 1].append((y, block.draw))
             y += block.height
         }
@@ -529,7 +548,18 @@ final class PageLayout {
         }
         // The foot sits at the bottom of the last page, or of a page of its own when there is no room.
         let foot = foot()
-        if y + foot.spaceBefore + foot.height > bottom { newPage() }
+        if y + foot.spaceBefore + foot.height > bottom {
+            // The versions and the disclaimer belong with the decision: move it along rather than
+            // leave a page that holds nothing but the foot.
+            if let at = decisionAt, let block = decisionBlock, !at.atTop, at.page == pages.count - 1,
+               at.entry == pages[at.page].count - 1 {
+                pages[at.page].removeLast()
+                newPage()
+                place(block)
+            } else {
+                newPage()
+            }
+        }
         pages[pages.count - 1].append((bottom - foot.height, foot.draw))
         return pages
     }

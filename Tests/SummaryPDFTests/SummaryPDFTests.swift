@@ -20,6 +20,7 @@ struct SummaryPDFTests {
         let pdf = try TemporaryPDF(try SummaryPDF.render(summary, paper: .a4)); defer { pdf.remove() }
         let name = URL(fileURLWithPath: path).lastPathComponent
         #expect(try pdf.pages() == 1, "\(name) \(language): one page")
+        #expect(try SummaryPDF.pageCount(document, paper: .letter) == 1, "\(name) \(language): one page on Letter too")
         let pages = try pdf.pageTexts()
         #expect(!pages.isEmpty)
         let arabic = language == .ar
@@ -94,6 +95,38 @@ struct SummaryPDFTests {
         let summary = try Cases.summary(Cases.bundled.appendingPathComponent("01-clear-candidate.json"), .en, signed: signed)
         let pdf = try TemporaryPDF(try SummaryPDF.render(summary, paper: .a4)); defer { pdf.remove() }
         #expect(try pdf.pageTexts().joined().contains("drsara"))
+    }
+
+    /// A summary too long for one page: every page has the header, and the decision block with
+    /// its heading, the versions and the disclaimer stay together on the last page.
+    @Test(arguments: Language.allCases)
+    func aLongSummaryBreaksBetweenBlocksWithTheHeaderOnEveryPage(_ language: Language) throws {
+        let summary = try Cases.summary(Cases.bundled.appendingPathComponent("11-eczema-and-herpes.json"), language,
+                                        signed: Cases.signed(language))
+        var document = SummaryDocument(summary)
+        document.answerGroups += document.answerGroups + document.answerGroups  // three times the answers
+        let pdf = try TemporaryPDF(try SummaryPDF.render(document, paper: .letter)); defer { pdf.remove() }
+        let count = try #require(try pdf.pages())
+        #expect(count >= 2)
+        #expect(try SummaryPDF.pageCount(document, paper: .letter) == count)
+        let arabic = language == .ar
+        let pages = try pdf.pageTexts().map { comparable($0, dropSpaces: arabic) }
+        #expect(pages.count == count)
+        func c(_ text: String) -> String { comparable(text, dropSpaces: arabic) }
+        for (index, page) in pages.enumerated() {
+            #expect(page.contains(c(Phrase.page(language, index + 1, count))), "page \(index + 1)")
+            for part in [document.identity.patientName, document.identity.dateOfBirth, document.identity.intakeCode] {
+                #expect(page.contains(c(part)), "page \(index + 1): \(part)")
+            }
+            #expect(page.contains(c(Phrase.answers(language))) || index > 0 || count == 1)
+        }
+        let last = try #require(pages.last)
+        // (The versions line is looked for in English only: poppler moves its "·" around in Arabic.)
+        for part in [Phrase.decision(language), DocumentText.signedBy(language), Phrase.disclaimer(language)]
+            + (arabic ? [] : [document.versions]) {
+            #expect(last.contains(c(part)), "the decision block and the foot are on the last page: \(part)")
+        }
+        for page in pages.dropLast() { #expect(!page.contains(c(Phrase.decision(language)))) }
     }
 
     @Test func letterPaperIsLetterSizedAndA4IsA4() throws {
@@ -180,5 +213,6 @@ struct PaperTests {
         #expect(Printer.media(inOptions: "copies=1") == nil)
     }
 }
+
 
 
