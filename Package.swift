@@ -74,7 +74,7 @@ let package = Package(
         ),
         // The summary typeset as a PDF (A4 or Letter), Arabic right to left in a Naskh font.
         .target(name: "SummaryPDF", dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "CPangoCairo"]),
-        // Sends the plain-text summary to CUPS `lp`, or saves it to a private file when it cannot.
+        // Sends the summary (the PDF, or plain text) to CUPS `lp`, or saves it to a private file when it cannot.
         .target(name: "Printing", dependencies: ["TextCleaning"]),
         // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
         .target(

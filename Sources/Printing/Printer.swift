@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Prints plain text through CUPS `lp`, or, where it cannot, saves it to a private file.
+/// Prints the summary (a PDF, or plain text) through CUPS `lp`, or, where it cannot, saves it to a private file.
 ///
 /// `print` blocks until lp has answered (at most `timeout` seconds, 30 by default): call it off the
 /// main loop. It never runs a shell: lp gets its arguments as a list and the text on standard input.
