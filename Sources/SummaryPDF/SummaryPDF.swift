@@ -258,7 +258,7 @@ final class PageLayout {
     func findings() -> [Block] {
         var blocks: [Block] = [heading(DocumentText.findings(lang))]
         for verdict in document.verdicts {
-            blocks.append(paragraph(bold(esc(verdict.procedureName)), style(8.5), spaceBefore: 3, keepWithNext: true))
+            blocks.append(paragraph(bold(esc(verdict.procedureName)), style(8.5), spaceBefore: 4.5, keepWithNext: true))
             // The banner above already names them; a procedure missing other questions says which.
             let named = Set(document.incomplete)
             if verdict.isIncomplete, !verdict.missing.isEmpty, Set(verdict.missing) != named {
