@@ -69,19 +69,27 @@ let package = Package(
         ),
         // Logical-to-visual reordering and Arabic shaping for terminals that do neither.
         .target(name: "Bidi", dependencies: ["CFriBidi"]),
-        // Sends the plain-text summary to CUPS `lp`, or saves it to a private file when it cannot.
+        // Pango and Cairo, through a shim header: HarfBuzz shaping and FriBidi reordering onto a PDF surface.
+        .systemLibrary(
+            name: "CPangoCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
+        ),
+        // The summary typeset as a PDF (A4 or Letter), Arabic right to left in a Naskh font.
+        .target(name: "SummaryPDF", dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "CPangoCairo"]),
+        // Sends the summary (the PDF, or plain text) to CUPS `lp`, or saves it to a private file when it cannot.
         .target(name: "Printing", dependencies: ["TextCleaning"]),
         // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
         .target(
             name: "ReviewStation",
-            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "Bidi"]
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "Bidi", "SummaryPDF"]
         ),
 
         .executableTarget(
             name: "intake",
             dependencies: [
                 "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi", "Printing",
-                "ReviewStation",
+                "ReviewStation", "SummaryPDF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -112,6 +120,11 @@ let package = Package(
         .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
         .testTarget(name: "PrintingTests", dependencies: ["Printing"]),
+        .testTarget(
+            name: "SummaryPDFTests",
+            dependencies: ["SummaryPDF", "IntakeSummary", "IntakeModel", "IntakeRules", "Printing"],
+            exclude: ["Reference"]
+        ),
         .testTarget(
             name: "KioskTests",
             dependencies: [

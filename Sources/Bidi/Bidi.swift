@@ -344,36 +344,61 @@ extension Bidi {
         }
     }
 
-    /// Wraps runs like `2026-11-22` or `+962 79 555 0142` in LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE.
+    /// Wraps runs like `2026-11-22`, `+962 79 555 0142`, `MN-TOXIN-90`, `[S1]` or
+    /// `[S2], [L] BTX` in LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE.
+    ///
+    /// A run is a stretch of ASCII (and Arabic-Indic digits) between right-to-left letters, spaces
+    /// inside it included, trimmed of the spaces and punctuation at its ends that belong to the
+    /// sentence (a closing bracket stays when its opening one is in the run). It is isolated when it
+    /// holds a digit, or a letter together with a digit, a hyphen or a bracket: an identifier. Were
+    /// only its digits isolated, the isolate would count as a neutral between Latin and Arabic and
+    /// move: `MN-TOXIN-90` would show as `90-MN-TOXIN` and `[S1]` as `[1S]`. Plain Latin words
+    /// ("(Botox)", "Type II") are left to the BiDi algorithm, which already keeps them in order.
     static func isolatingNumbers(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var run = String.UnicodeScalarView()
-        var runHasDigit = false
+        let scalars = Array(text.unicodeScalars)
         func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) || (0x660...0x669).contains(s.value) || (0x6F0...0x6F9).contains(s.value) }
-        func isJoiner(_ s: Unicode.Scalar) -> Bool { "+-()./: ".unicodeScalars.contains(s) }
-        func flush() {
-            // Trailing spaces and punctuation belong to the surrounding text, not to the number.
-            var tail = String.UnicodeScalarView()
-            while let last = run.last, !isDigit(last) { tail.insert(last, at: tail.startIndex); run.removeLast() }
-            if runHasDigit && !run.isEmpty {
-                out.append("\u{2066}"); out.append(contentsOf: run); out.append("\u{2069}")
+        func isLetter(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("A"..."Z").contains(s) }
+        func belongs(_ s: Unicode.Scalar) -> Bool { (0x20...0x7E).contains(s.value) || isDigit(s) }
+        var out = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            guard belongs(scalars[index]) else { out.append(scalars[index]); index += 1; continue }
+            var end = index
+            while end < scalars.count, belongs(scalars[end]) { end += 1 }
+            let run = scalars[index..<end]
+            // Trim the ends: what is not part of the identifier stays outside the isolate.
+            var low = run.startIndex, high = run.endIndex
+            func opens(_ s: Unicode.Scalar) -> Bool { s == "[" || s == "(" || s == "+" }
+            while low < high, !(isLetter(run[low]) || isDigit(run[low]) || opens(run[low])) { low += 1 }
+            while low < high {
+                let last = run[high - 1]
+                if isLetter(last) || isDigit(last) { break }
+                if last == "]" || last == ")" {
+                    let open: Unicode.Scalar = last == "]" ? "[" : "("
+                    let inner = run[low..<(high - 1)]
+                    if inner.filter({ $0 == open }).count > inner.filter({ $0 == last }).count { break }
+                }
+                high -= 1
+            }
+            // An opening bracket left without its closing one belongs to the sentence.
+            while low < high, run[low] == "[" || run[low] == "(" {
+                let close: Unicode.Scalar = run[low] == "[" ? "]" : ")"
+                if run[low..<high].contains(close) { break }
+                low += 1
+            }
+            let core = run[low..<high]
+            let hasDigit = core.contains(where: isDigit)
+            let hasLetter = core.contains(where: isLetter)
+            let isIdentifier = hasDigit || (hasLetter && core.contains { $0 == "-" || $0 == "[" })
+            if isIdentifier && low < high {
+                out.append(contentsOf: run[run.startIndex..<low])
+                out.append("\u{2066}"); out.append(contentsOf: core); out.append("\u{2069}")
+                out.append(contentsOf: run[high..<run.endIndex])
             } else {
                 out.append(contentsOf: run)
             }
-            out.append(contentsOf: tail)
-            run = String.UnicodeScalarView(); runHasDigit = false
+            index = end
         }
-        for scalar in text.unicodeScalars {
-            if isDigit(scalar) {
-                run.append(scalar); runHasDigit = true
-            } else if isJoiner(scalar), runHasDigit || scalar == "+" || scalar == "(" {
-                run.append(scalar)
-            } else {
-                flush()
-                out.append(scalar)
-            }
-        }
-        flush()
         return String(out)
     }
 }

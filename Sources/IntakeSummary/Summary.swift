@@ -49,11 +49,35 @@ public struct Summary: Sendable {
         public let signedAt: String
         /// Whether this decision amends an earlier signed one (which is kept).
         public let amended: Bool
+        /// The signer's full name ("Sara Haddad"), when the account has one; else the login name is printed.
+        public let fullName: String?
+        /// The signer's credential ("MD, dermatologist"), when the account has one.
+        public let credential: String?
+        /// The signed record's content hash (hex), printed in short form so the paper can be matched to it.
+        public let contentHash: String?
 
         public init(decisions: [Procedure: (decision: Choice, reason: String?)], note: String?,
-                    practitioner: String, signedAt: String, amended: Bool) {
+                    practitioner: String, signedAt: String, amended: Bool,
+                    fullName: String? = nil, credential: String? = nil, contentHash: String? = nil) {
             self.decisions = decisions; self.note = note; self.practitioner = practitioner
             self.signedAt = signedAt; self.amended = amended
+            self.fullName = fullName; self.credential = credential; self.contentHash = contentHash
+        }
+
+        /// Who signed, as printed: the full name and credential when known, else the login name.
+        public var signer: String {
+            let name = fullName.map(PatientText.clean).flatMap { $0.isEmpty ? nil : $0 } ?? PatientText.clean(practitioner)
+            guard let credential = credential.map(PatientText.clean), !credential.isEmpty else { return name }
+            return "\(name), \(credential)"
+        }
+
+        /// The content hash's short form: its first 12 hex digits, in groups of four ("3f9a 0c12 77be").
+        public var shortHash: String? {
+            guard let hash = contentHash.map(PatientText.clean), !hash.isEmpty else { return nil }
+            let digits = Array(hash.filter(\.isHexDigit).lowercased().prefix(12))
+            guard !digits.isEmpty else { return nil }
+            return stride(from: 0, to: digits.count, by: 4).map { String(digits[$0..<min($0 + 4, digits.count)]) }
+                .joined(separator: " ")
         }
     }
 
@@ -166,11 +190,11 @@ public struct Summary: Sendable {
 
     private var rule: String { String(repeating: "=", count: width) }
     private var thin: String { String(repeating: "-", count: width) }
-    private var listSeparator: String { language == .ar ? "؛ " : "; " }
+    var listSeparator: String { language == .ar ? "؛ " : "; " }
 
     /// Patient-typed text as printed: control characters and escape sequences removed, and the
     /// spaces they leave at either end trimmed.
-    private func cleaned(_ text: String) -> String {
+    func cleaned(_ text: String) -> String {
         let clean = PatientText.clean(text)
         // Found from either end: the time grows with the spaces trimmed, not with the text.
         guard let first = clean.firstIndex(where: { $0 != " " }), let last = clean.lastIndex(where: { $0 != " " }) else {
@@ -181,7 +205,7 @@ public struct Summary: Sendable {
 
     /// Patient-typed text as printed: cleaned, and cut with "…" at the question's `maxLength`,
     /// the most the kiosk accepts (a response file may hold more).
-    private func limited(_ text: String, _ linkId: String) -> String {
+    func limited(_ text: String, _ linkId: String) -> String {
         let clean = cleaned(text)
         guard let max = questionnaire.item(linkId)?.maxLength, max > 0,
               let end = clean.index(clean.startIndex, offsetBy: max, limitedBy: clean.endIndex), end < clean.endIndex else {
@@ -191,23 +215,23 @@ public struct Summary: Sendable {
     }
 
     /// The patient's name as printed: cleaned and limited, or "(not answered)".
-    private var patientName: String {
+    var patientName: String {
         answers.string("patient-name").map { limited($0, "patient-name") } ?? Phrase.notAnswered(language)
     }
 
-    private var dateOfBirth: String {
+    var dateOfBirth: String {
         answers.date("patient-dob")?.description ?? Phrase.notAnswered(language)
     }
 
-    private var intakeText: String { intakeID.map(PatientText.clean) ?? "-" }
+    var intakeText: String { intakeID.map(PatientText.clean) ?? "-" }
 
     /// Free text the patient typed: a text question with no pattern to match (not the phone number).
-    private func isPatientsWords(_ item: Questionnaire.Item) -> Bool {
+    func isPatientsWords(_ item: Questionnaire.Item) -> Bool {
         (item.type == .string || item.type == .text) && item.pattern == nil
     }
 
     /// Cleaned and limited patient text with the patient's-words mark.
-    private func patientsWords(_ text: String, _ linkId: String) -> String {
+    func patientsWords(_ text: String, _ linkId: String) -> String {
         Phrase.patientQuoted(language, limited(text, linkId), Phrase.patientWords(language))
     }
 
@@ -387,7 +411,8 @@ public struct Summary: Sendable {
             }
             if let note = signed.note, !note.isEmpty { out += wrap("\(Phrase.note(lang)): \(PatientText.clean(note))") }
             out.append("")
-            out += wrap("\(Phrase.practitionerName(lang)): \(PatientText.clean(signed.practitioner))  \(Phrase.signedElectronically(lang))  \(Phrase.date(lang)): \(signed.signedAt)")
+            out += wrap("\(Phrase.practitionerName(lang)): \(signed.signer)  \(Phrase.signedElectronically(lang))  \(Phrase.date(lang)): \(signed.signedAt)")
+            if let hash = signed.shortHash { out += wrap(DocumentText.contentHash(lang, hash)) }
             if signed.amended { out += wrap(Phrase.amended(lang)) }
             if record.changedAfterSigning { out += wrap("!! " + Phrase.changedAfterSigning(lang), first: "", rest: "   ") }
         } else {
@@ -414,7 +439,7 @@ public struct Summary: Sendable {
     }
 
     /// A group's questions, including those nested under other questions.
-    private func questionsOf(_ item: Questionnaire.Item) -> [Questionnaire.Item] {
+    func questionsOf(_ item: Questionnaire.Item) -> [Questionnaire.Item] {
         item.items.flatMap { child in (child.type.takesAnswers ? [child] : []) + questionsOf(child) }
     }
 }

@@ -14,11 +14,16 @@ extension Printer {
     /// folder (created 0700), itself created 0600 with O_CREAT|O_EXCL: an existing file is never
     /// overwritten; a second save in the same second gets "-2", and so on.
     func saveFallback(text: String, title: String, now: time_t = time(nil)) -> Result<String, SaveProblem> {
+        saveFallback(bytes: Array(text.utf8), extension: "txt", title: title, now: now)
+    }
+
+    /// As ``saveFallback(text:title:now:)``, for any bytes (a PDF) and file extension.
+    func saveFallback(bytes: [UInt8], extension fileExtension: String, title: String,
+                      now: time_t = time(nil)) -> Result<String, SaveProblem> {
         if let problem = makeFolder(fallbackFolder) { return .failure(problem) }
         let stem = "summary-\(Printer.fileSafe(title))-\(Printer.timestamp(now))"
-        let bytes = Array(text.utf8)
         for attempt in 1...1000 {
-            let path = fallbackFolder + "/" + stem + (attempt == 1 ? "" : "-\(attempt)") + ".txt"
+            let path = fallbackFolder + "/" + stem + (attempt == 1 ? "" : "-\(attempt)") + "." + fileExtension
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
             if fd < 0 {
                 if errno == EEXIST || errno == EINTR { continue }

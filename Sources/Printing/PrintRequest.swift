@@ -7,8 +7,20 @@ public struct PrintRequest: Sendable {
     /// The CUPS destination; nil (or empty) prints to the CUPS default destination.
     public var printer: String?
 
+    /// The summary as a PDF: when present it is what lp prints (and what the fallback file holds),
+    /// and `text` is not sent.
+    public var pdf: [UInt8]?
+
     public init(text: String, title: String, printer: String? = nil) {
         self.text = text
+        self.title = title
+        self.printer = printer
+    }
+
+    /// A PDF to print (CUPS prints PDF on every system, through its own filters).
+    public init(pdf: [UInt8], title: String, printer: String? = nil) {
+        self.text = ""
+        self.pdf = pdf
         self.title = title
         self.printer = printer
     }

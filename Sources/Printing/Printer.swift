@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Prints plain text through CUPS `lp`, or, where it cannot, saves it to a private file.
+/// Prints the summary (a PDF, or plain text) through CUPS `lp`, or, where it cannot, saves it to a private file.
 ///
 /// `print` blocks until lp has answered (at most `timeout` seconds, 30 by default): call it off the
 /// main loop. It never runs a shell: lp gets its arguments as a list and the text on standard input.
@@ -12,6 +12,9 @@ public struct Printer: Sendable {
     /// The `-o` options given to lp: the document is plain text (UTF-8); 12 characters per inch and
     /// 7 lines per inch fit 80 columns and a full page on A4 or Letter with CUPS's text filter.
     public static let lpOptions = ["document-format=text/plain", "cpi=12", "lpi=7"]
+
+    /// The `-o` options for a PDF: its pages are already set, so only the format is named.
+    public static let pdfOptions = ["document-format=application/pdf"]
 
     /// The lp this printer runs, or nil when there is none (not in PATH, or no program at `lpPath`).
     public let lpPath: String?
@@ -48,7 +51,9 @@ public struct Printer: Sendable {
     /// Prints `request`, or saves it; nothing is lost silently: the outcome says which.
     /// The text (and title) are first stripped of control characters and escape sequences.
     public func print(_ request: PrintRequest) -> PrintOutcome {
-        let text = PrintableText.clean(request.text)
+        // A PDF goes as it is: it is binary, and every text in it was cleaned before it was set.
+        let text = request.pdf == nil ? PrintableText.clean(request.text) : ""
+        let document = request.pdf ?? Array(text.utf8)
         let title = Printer.jobTitle(request.title)
         let printer = request.printer.flatMap { $0.isEmpty ? nil : $0 }
 
@@ -57,12 +62,12 @@ public struct Printer: Sendable {
             var arguments = ["lp"]
             if let printer { arguments += ["-d", printer] }
             arguments += ["-t", title]
-            for option in Printer.lpOptions { arguments += ["-o", option] }
+            for option in request.pdf == nil ? Printer.lpOptions : Printer.pdfOptions { arguments += ["-o", option] }
             do throws(SubprocessError) {
                 let result = try runSubprocess(
                     path: lpPath, arguments: arguments,
                     environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
-                    input: Array(text.utf8), timeout: timeout)
+                    input: document, timeout: timeout)
                 switch result.termination {
                 case .exited(0):
                     return .printed(printer: printer, jobID: Printer.jobID(inLPOutput: result.standardOutput))
@@ -83,7 +88,7 @@ public struct Printer: Sendable {
             reason = lpMissingReason
         }
 
-        switch saveFallback(text: text, title: title) {
+        switch saveFallback(bytes: document, extension: request.pdf == nil ? "txt" : "pdf", title: title) {
         case .success(let path):
             return .savedToFile(path: path, reason: reason)
         case .failure(let problem):

@@ -154,12 +154,16 @@ public final class StationApp {
         case .print(let id):
             guard let user = activeUser() else { return }
             do {
-                let (text, code) = try summary(id)
+                let (summary, code) = try storedSummary(id)
                 // lp may take up to the printer's timeout: it runs on another thread, the station
-                // shows "printing…" and goes on taking keys, and step() reports the outcome.
+                // shows "printing…" and goes on taking keys, and step() reports the outcome. The PDF
+                // is set there too, after asking CUPS for the printer's paper.
                 state.printStarted(code: code)
-                let printer = self.printer, request = PrintRequest(text: text, title: "intake \(code)", printer: printerName)
-                prints.start(code: code, user: user.name) { printer.print(request) }
+                let printer = self.printer, printerName = self.printerName
+                prints.start(code: code, user: user.name) {
+                    printer.print(PrintableDocument.request(summary, title: "intake \(code)", printer: printerName,
+                                                            environment: printer.environment))
+                }
             } catch {
                 state.failed("\(error)")
             }
@@ -189,11 +193,10 @@ public final class StationApp {
     }
 
     /// The printable summary in the station's language, with the signed decisions when there are some.
-    func summary(_ id: Int64) throws -> (text: String, code: String) {
+    func storedSummary(_ id: Int64) throws -> (summary: Summary, code: String) {
         guard let stored = try store.intake(id: id) else { throw ReviewError.intakeNotFound(id: id) }
-        let summary = try StoredSummary.make(stored, store: store, language: state.language, questionnaire: questionnaire,
-                                             rules: rules.rules, rulesetVersion: rules.version)
-        return (StoredSummary.printable(summary), stored.code)
+        return (try StoredSummary.make(stored, store: store, language: state.language, questionnaire: questionnaire,
+                                       rules: rules.rules, rulesetVersion: rules.version), stored.code)
     }
 }
 

@@ -133,9 +133,12 @@ public enum StoredSummary {
             }
             let signer = ((try? store.users()) ?? []).first { $0.id == latest.userID }
             signed = Summary.SignedDecision(decisions: chosen, note: latest.note,
-                                            practitioner: signer?.signatureName ?? "#\(latest.userID)",
+                                            practitioner: signer?.name ?? "#\(latest.userID)",
                                             signedAt: StationClock.dateTime(latest.signedAt),
-                                            amended: decisions.contains { $0.amends != nil })
+                                            amended: decisions.contains { $0.amends != nil },
+                                            fullName: signer?.fullName, credential: signer?.credential,
+                                            // The answers the signature is bound to, short enough to read out or copy by hand.
+                                            contentHash: latest.responseSHA256.map { String($0.prefix(16)) })
         }
         return Summary(questionnaire: questionnaire, answers: answers, screening: screening, intakeID: stored.code,
                        language: language, signed: signed, record: notes)

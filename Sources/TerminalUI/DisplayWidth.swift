@@ -6,8 +6,26 @@ import TextCleaning
 /// Control characters count as zero because `Canvas.write` drops them.
 public func displayWidth(_ s: String) -> Int {
     var total = 0
-    for c in s { total += displayWidth(c) }
+    var previous: Character?
+    for c in s {
+        // Lam then alef is drawn as one lam-alef ligature (Bidi shapes Arabic for the terminal):
+        // the alef's cell holds both, so the lam takes none.
+        if let previous, isBareLam(previous), startsWithAlef(c) { total -= 1 }
+        total += displayWidth(c)
+        previous = c
+    }
     return total
+}
+
+/// A lam with nothing on it: FriBidi joins only a lam directly followed by an alef.
+func isBareLam(_ c: Character) -> Bool {
+    c.unicodeScalars.count == 1 && c.unicodeScalars.first?.value == 0x0644
+}
+
+/// An alef that takes the lam-alef ligature: plain, with madda, hamza above or hamza below.
+func startsWithAlef(_ c: Character) -> Bool {
+    guard let first = c.unicodeScalars.first?.value else { return false }
+    return first == 0x0627 || first == 0x0622 || first == 0x0623 || first == 0x0625
 }
 
 /// The number of terminal cells one grapheme cluster occupies: 0, 1 or 2.

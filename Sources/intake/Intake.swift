@@ -158,14 +158,17 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Language of the summary: en or ar.")
     var lang: Language = .en
 
+    @OptionGroup var pdf: PDFOptions
+
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        try pdf.validate()
         // Not a file but an intake code: the stored intake, with its signed decision.
         if !FileManager.default.fileExists(atPath: response.file), !response.file.contains("/"), !response.file.hasSuffix(".json") {
             let (summary, _) = try storedSummary(try database.open(), code: response.file, language: lang,
                                                  questionnaire: try loadQuestionnaire())
-            print(forOutput(summary), terminator: "")
+            try pdf.emit(summary)
             return
         }
         try reportingInvalidInput {
@@ -173,7 +176,7 @@ struct SummaryCommand: ParsableCommand {
             let (parsed, _, assessment) = try response.assess(questionnaire)
             let summary = Summary(questionnaire: questionnaire, answers: parsed.answers, assessment: assessment,
                                   intakeID: parsed.id, language: lang)
-            print(forOutput(summary), terminator: "")
+            try pdf.emit(summary)
         }
     }
 }

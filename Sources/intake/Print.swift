@@ -5,6 +5,7 @@ import IntakeStorage
 import IntakeSummary
 import ReviewStation
 import Printing
+import SummaryPDF
 
 /// A stored intake's summary by its code, or one line saying why there is none.
 func storedSummary(_ store: IntakeStore, code: String, language: Language, questionnaire: Questionnaire) throws -> (Summary, StoredIntake) {
@@ -31,6 +32,7 @@ struct Print: ParsableCommand {
     @Argument(help: ArgumentHelp("The intake code from the patient's slip.", valueName: "CODE")) var code: String
     @Option(help: "A CUPS printer (default: the system's default printer).") var printer: String?
     @Option(help: "Language of the summary: en or ar.") var lang: Language = .en
+    @Option(help: "Paper: a4 or letter (default: the printer's media in CUPS, else the locale's paper).") var paper: Paper?
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
@@ -38,7 +40,8 @@ struct Print: ParsableCommand {
         let (summary, intake) = try storedSummary(store, code: code, language: lang, questionnaire: try loadQuestionnaire())
         let environment = ProcessInfo.processInfo.environment
         let outcome = Printer(fallbackFolder: Printer.defaultFallbackFolder(environment: environment), environment: environment)
-            .print(PrintRequest(text: StoredSummary.printable(summary), title: "intake \(intake.code)", printer: printer))
+            .print(PrintableDocument.request(summary, title: "intake \(intake.code)", printer: printer, paper: paper,
+                                             environment: environment))
         let user = "cli:" + (environment["USER"] ?? environment["LOGNAME"] ?? "unknown")
         try? store.record(.print, user: user, intakeCode: intake.code, detail: outcome.message)
         print(outcome.message)

@@ -243,6 +243,26 @@ struct TerminalLineTests {
         #expect(!phone.unicodeScalars.contains { (0x2066...0x2069).contains($0.value) }, "the isolates never reach the screen")
     }
 
+    /// Issue 12: rule ids and source tags kept whole; isolating only their digits moved them.
+    @Test func identifiersAndSourceTagsInsideArabicReadLeftToRight() {
+        let finding = Bidi.terminalLine("MN-TOXIN-90 مراجعة: حقن خلال 90 يومًا (المصدر: [S1], [L] PRAC (convention))", base: .rightToLeft)
+        #expect(finding.contains("MN-TOXIN-90"))
+        #expect(!finding.contains("90-MN-TOXIN"))
+        #expect(finding.contains("[S1], [L] PRAC (convention)"))
+        let tag = Bidi.terminalLine("المصدر [S2]", base: .rightToLeft)
+        #expect(tag.contains("[S2]") && !tag.contains("[2S]"))
+        let station = Bidi.terminalLine("الملاحظة: [S1]", base: .rightToLeft)
+        #expect(station.contains("[S1]") && !station.contains("[1S]"))
+        #expect(Bidi.terminalLine("رقم الاستمارة: K7M-4QX", base: .rightToLeft).contains("K7M-4QX"))
+        #expect(!finding.unicodeScalars.contains { (0x2066...0x2069).contains($0.value) })
+    }
+
+    @Test func plainLatinWordsAreLeftToTheAlgorithm() {
+        #expect(Bidi.isolatingNumbers("حقن (Botox) أو") == "حقن (Botox) أو")
+        #expect(Bidi.isolatingNumbers("النوع Type II") == "النوع Type II")
+        #expect(Bidi.isolatingNumbers("المصدر: [S1].") == "المصدر: \u{2066}[S1]\u{2069}.")
+    }
+
     @Test func arabicIsShapedAndReversed() {
         let line = Bidi.terminalLine("لا", base: .rightToLeft)
         #expect(line == "\u{FEFB}", "lam-alef becomes its ligature")

@@ -74,9 +74,13 @@ struct StaffCommandTests {
         let printed = try CLI.run(["print", code, "--printer", "front-desk", "--db", db], environment: environment)
         #expect(printed.status == 0)
         #expect(printed.stdout.contains("Sent to printer front-desk"))
-        let files = try FileManager.default.contentsOfDirectory(atPath: lpDir.path)
-        let received = try files.filter { $0 != "bin" }.map { try String(contentsOfFile: lpDir.appendingPathComponent($0).path, encoding: .utf8) }
-        #expect(received.contains { $0.contains("Patient: Rami Aziz") && $0.contains("Signed electronically.") })
+        // lp gets the PDF; read back as text it has the patient and the signature.
+        let stdin = lpDir.appendingPathComponent("stdin").path
+        #expect(FileManager.default.contents(atPath: stdin)?.starts(with: Array("%PDF-".utf8)) == true)
+        let received = Self.pdfText(stdin)
+        #expect(received.contains("Patient: Rami Aziz") && received.contains("Signed electronically."))
+        #expect(try String(contentsOfFile: lpDir.appendingPathComponent("args").path, encoding: .utf8)
+            .contains("document-format=application/pdf"))
 
         // Without lp the summary is saved to a private file, and the screen says where.
         environment["PATH"] = "/nonexistent"
@@ -84,6 +88,16 @@ struct StaffCommandTests {
         let saved = try CLI.run(["print", code, "--db", db], environment: environment)
         #expect(saved.status == 0)
         #expect(saved.stdout.contains("saved to \(lpDir.path)/data/intake/printouts/"))
+        #expect(saved.stdout.contains(".pdf"), "the fallback file is the PDF")
+
+        // The same summary as a PDF file, on the paper asked for.
+        let pdf = lpDir.appendingPathComponent("summary.pdf").path
+        let written = try CLI.run(["summary", code, "--db", db, "--format", "pdf", "-o", pdf, "--paper", "letter", "--lang", "ar"])
+        #expect(written.status == 0)
+        #expect(FileManager.default.contents(atPath: pdf)?.starts(with: Array("%PDF-".utf8)) == true)
+        #expect((try FileManager.default.attributesOfItem(atPath: pdf)[.posixPermissions] as? Int) == 0o600)
+        let noFile = try CLI.run(["summary", code, "--db", db, "--format", "pdf"])
+        #expect(noFile.status != 0 && noFile.stderr.contains("-o FILE"))
 
         let audit = try CLI.run(["audit", "--db", db])
         #expect(audit.stdout.contains("signIn"))
@@ -99,5 +113,18 @@ struct StaffCommandTests {
         let result = try CLI.run(["print", "ZZZ-ZZZ", "--db", db])
         #expect(result.status == 2)
         #expect(result.stderr.contains("no intake has the code \"ZZZ-ZZZ\""))
+    }
+
+    /// A PDF as `pdftotext -layout` reads it.
+    static func pdfText(_ path: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        process.arguments = ["-layout", path, "-"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return "" }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 }

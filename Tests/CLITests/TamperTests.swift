@@ -84,6 +84,19 @@ struct TamperTests {
         // The summary says so beside the signature, too.
         let summary = try CLI.run(["summary", Self.original.code, "--db", path])
         #expect(summary.stdout.contains("ANSWERS CHANGED AFTER SIGNING"), "\(summary.stdout.suffix(600))")
+        // And on the PDF that goes to the paper record.
+        let pdf = (path as NSString).deletingLastPathComponent + "/summary.pdf"
+        let written = try CLI.run(["summary", Self.original.code, "--db", path, "--format", "pdf", "-o", pdf])
+        #expect(written.status == 0, "\(written.stderr)")
+        let text = Process()
+        text.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        text.arguments = [pdf, "-"]
+        let pipe = Pipe()
+        text.standardOutput = pipe
+        try text.run()
+        let extracted = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        text.waitUntilExit()
+        #expect(extracted.contains("ANSWERS CHANGED AFTER SIGNING"), "\(extracted.suffix(800))")
     }
 
     @Test func aForgedDecisionIsNamed() throws {

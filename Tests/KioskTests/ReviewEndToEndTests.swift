@@ -52,9 +52,11 @@ struct ReviewEndToEndTests {
         try t.waitFor("Signed decisions")
         t.send(["p"])
         try t.waitFor("Sent to")
-        let printed = try FileManager.default.contentsOfDirectory(atPath: lp.path).filter { $0 != "bin" }
-            .map { try String(contentsOfFile: lp.appendingPathComponent($0).path, encoding: .utf8) }
-        #expect(printed.contains { $0.contains("Patient: Rami Aziz") && $0.contains("Name: salma  Signed electronically.") })
+        // The station prints the PDF: read it back as text.
+        let stdin = lp.appendingPathComponent("stdin")
+        #expect(FileManager.default.contents(atPath: stdin.path)?.starts(with: Array("%PDF-".utf8)) == true)
+        let printed = Self.pdfText(stdin.path)
+        #expect(printed.contains("Patient: Rami Aziz") && printed.contains("Signed by: salma · Signed electronically."))
         // Idle: signed out at once, the patient's data gone from the screen.
         try t.waitFor("Practitioner sign-in", timeout: 8)
         #expect(!(try t.capture().contains("Rami")))
@@ -94,5 +96,18 @@ struct ReviewEndToEndTests {
         try t.waitFor("EXITED 1")
         #expect(try t.capture().contains("No staff accounts yet"))
         #expect(try t.capture().contains("intake user add NAME"))
+    }
+
+    /// A printed PDF as `pdftotext -layout` reads it.
+    static func pdfText(_ path: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        process.arguments = ["-layout", path, "-"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return "" }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 }

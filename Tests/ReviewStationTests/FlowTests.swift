@@ -166,7 +166,8 @@ struct FlowTests {
         let intake = try h.submit(name: "Layla Haddad")
         h.signIn(); h.type([.enter, .character("p")])
         #expect(h.screen.contains("Print: Sent to the default printer (job fake-1)."))
-        let printed = try String(contentsOfFile: h.records + "/stdin", encoding: .utf8)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: h.records + "/stdin")).starts(with: Array("%PDF-".utf8)), "a PDF")
+        let printed = h.printed
         #expect(printed.contains("Patient: Layla Haddad"))
         #expect(printed.contains(intake.code))
         #expect(printed.contains("Pre-treatment screening summary"))
@@ -178,9 +179,11 @@ struct FlowTests {
         try h.submit()
         h.signIn(); h.type([.enter, .character("d"), .tab, .tab, .tab]); h.type(Harness.password); h.type([.enter])
         h.type([.character("p")])
-        let printed = try String(contentsOfFile: h.records + "/stdin", encoding: .utf8)
-        #expect(printed.contains("Microneedling (collagen induction): PROCEED"))
-        #expect(printed.contains("drsara"))
+        let printed = h.printed
+        #expect(printed.contains { _ in true } && printed.split(separator: "\n").contains {
+            $0.contains("Microneedling (collagen induction)") && $0.contains("PROCEED")
+        })
+        #expect(printed.contains("Signed by: drsara"))
     }
 
     @Test func idleSignOutClearsThePatientAndIsAudited() throws {

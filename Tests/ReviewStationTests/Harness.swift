@@ -68,8 +68,23 @@ final class Harness {
 
     var screen: String { backend.last?.plainText ?? "" }
 
-    /// What the fake lp was last given on standard input.
-    var printed: String { (try? String(contentsOfFile: records + "/stdin", encoding: .utf8)) ?? "" }
+    /// What the fake lp was last given on standard input, as text: a PDF (what the station prints)
+    /// read back with `pdftotext -layout`, pages separated by form feeds.
+    var printed: String { Harness.text(ofPrintout: records + "/stdin") }
+
+    static func text(ofPrintout path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "" }
+        guard data.starts(with: Array("%PDF".utf8)) else { return String(decoding: data, as: UTF8.self) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        process.arguments = ["-layout", path, "-"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return "" }
+        let text = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: text, as: UTF8.self)
+    }
 
     func signIn(name: String = "drsara", password: String = Harness.password) {
         type(name); type([.tab]); type(password); type([.enter])

@@ -224,25 +224,28 @@ struct VersionOneDatabaseTests {
         let h = try Harness(prepare: Self.writeVersionOneDatabase)
         h.signIn(); h.type([.character("3"), .enter, .character("p")])
         #expect(h.screen.contains("Print: Sent to the default printer (job fake-1)."))
+        // The printout is the PDF, read back as text.
         let printed = h.printed
+        let lines = printed.split(separator: "\n").map(String.init)
+        func line(_ parts: String...) -> Bool { lines.contains { line in parts.allSatisfy(line.contains) } }
         #expect(printed.contains("Intake: \(Self.laylaCode)"))
-        #expect(printed.contains("Visit date: 2026-11-20\n"))
-        #expect(printed.contains(">> Microneedling (collagen induction): CONTRAINDICATED\n"))
-        #expect(printed.contains(">> Micro-Botox (intradermal botulinum toxin): ELIGIBLE\n"))
-        #expect(printed.contains("MN-METAL-ALLERGY Contraindicated: Allergy to metal (needles)."))
-        #expect(printed.contains("Questionnaire 1.0.0 · Rule set 2026.11.1\n"))
+        #expect(printed.contains("Visit date: 2026-11-20"))
+        #expect(line("Microneedling (collagen induction)", "CONTRAINDICATED"))
+        #expect(line("Micro-Botox (intradermal botulinum", "ELIGIBLE"))
+        #expect(printed.contains("MN-METAL-ALLERGY · Contraindicated — Allergy to metal (needles)."))
+        #expect(printed.contains("Questionnaire 1.0.0 · Rule set 2026.11.1"))
         #expect(!printed.contains("Rule set \(RuleTable.version)"))
         #expect(!printed.contains("INCOMPLETE: not fully assessed"))
         #expect(printed.contains("Rules updated since: today's rules (\(RuleTable.version)) would say"))
         #expect(printed.contains("Photographs for the medical record: not agreed"), "version 1 did not ask")
-        #expect(printed.contains("   [ ] Off-label use explained; patient consents"))
-        // Pages for the printer, each naming the patient.
-        let pages = printed.components(separatedBy: "\u{0C}")
-        #expect(pages.count >= 2)
+        #expect(printed.contains("Off-label use explained; patient consents"))
+        // Every page names the patient and says which page it is.
+        var pages = printed.components(separatedBy: "\u{0C}")
+        if pages.last?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { pages.removeLast() }
+        #expect(!pages.isEmpty)
         for (index, page) in pages.enumerated() {
             #expect(page.contains("page \(index + 1) of \(pages.count)"))
             #expect(page.contains("Layla Haddad") && page.contains("1990-04-12") && page.contains(Self.laylaCode))
-            #expect(page.split(separator: "\n", omittingEmptySubsequences: false).count <= Summary.linesPerPage + 1)
         }
     }
 

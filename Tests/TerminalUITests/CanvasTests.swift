@@ -78,6 +78,20 @@ import Testing
 }
 
 @Suite struct DisplayWidthTests {
+    /// Issue 12: lam then alef is drawn as one ligature cell, so an Arabic line measures what it draws.
+    @Test func lamAlefCountsAsTheOneCellItIsDrawnIn() {
+        #expect(displayWidth("لا") == 1)
+        #expect(displayWidth("السلام") == 5)
+        #expect(displayWidth("لأن") == 2)
+        #expect(displayWidth("لَا") == 2, "a mark on the lam keeps the letters apart")
+        var canvas = Canvas(size: Size(rows: 1, columns: 10))
+        canvas.bidiBase = .rightToLeft
+        let text = "لا شيء"
+        #expect(canvas.write(text, row: 0, column: 0, style: .text) == displayWidth(text))
+        canvas.writeTrailing(text, row: 0, in: Rect(row: 0, column: 0, rows: 1, columns: 10), style: .text)
+        #expect(canvas[0, 9].text != " ", "right-aligned text reaches the right edge")
+    }
+
     @Test func widthsOfCommonText() {
         #expect(displayWidth("abc") == 3)
         #expect(displayWidth("日本") == 4)
