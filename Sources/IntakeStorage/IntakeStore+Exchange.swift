@@ -15,6 +15,14 @@ public struct ExportedIntake: Sendable, Hashable {
     public var reviewState: ReviewState
     /// Every decision signed for it, amended ones and amendments included, oldest first.
     public var decisions: [ExportedDecision]
+    /// The newest re-assessment, whose verdicts stand instead of those made at submit; nil when none.
+    public var reassessment: Reassessment?
+
+    /// The assessment JSON that stands, and the rule set that made it.
+    public var standingAssessment: (json: String?, rulesetVersion: String?) {
+        if let reassessment { return (reassessment.assessmentJSON, reassessment.rulesetVersion) }
+        return (intake.assessmentJSON, intake.rulesetVersion)
+    }
 }
 
 /// Which submitted intakes an export takes.
@@ -90,9 +98,16 @@ extension IntakeStore {
             decisions[record.intakeID, default: []].append(
                 ExportedDecision(decision: record.value, practitioner: row["practitioner_name"]))
         }
-        return zip(intakes, rows).map { intake, row in
-            ExportedIntake(intake: intake, reviewState: ReviewState(rawValue: row["review_state"] ?? "new") ?? .new,
-                           decisions: decisions[intake.id] ?? [])
+        var reassessments: [Int64: Reassessment] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT * FROM reassessment WHERE intake_id IN (\(placeholders)) ORDER BY id
+            """, arguments: StatementArguments(ids)) {
+            let again = try reassessment(row)
+            reassessments[again.intakeID] = again
+        }
+        return try zip(intakes, rows).map { intake, row in
+            ExportedIntake(intake: intake, reviewState: try StoredIntake.word(row, "review_state", rowID: String(intake.id)),
+                           decisions: decisions[intake.id] ?? [], reassessment: reassessments[intake.id])
         }
     }
 

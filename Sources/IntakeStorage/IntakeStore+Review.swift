@@ -372,14 +372,17 @@ extension IntakeStore {
     /// Every re-assessment of the intake, oldest first.
     public func reassessments(intakeID: Int64) throws(StorageError) -> [Reassessment] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM reassessment WHERE intake_id = ? ORDER BY id", arguments: [intakeID]).map { row in
-                let id: Int64 = row["id"]
-                return Reassessment(
-                    id: id, intakeID: row["intake_id"], assessedAt: row["assessed_at"], userID: row["user_id"],
-                    questionnaireVersion: row["questionnaire_version"], rulesetVersion: row["ruleset_version"],
-                    assessmentJSON: row["assessment_json"],
-                    verdicts: try StoredIntake.verdicts(row["verdicts"], table: "reassessment", rowID: String(id)))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM reassessment WHERE intake_id = ? ORDER BY id", arguments: [intakeID])
+                .map(Self.reassessment)
         }
+    }
+
+    static func reassessment(_ row: Row) throws -> Reassessment {
+        let id: Int64 = row["id"]
+        return Reassessment(
+            id: id, intakeID: row["intake_id"], assessedAt: StoredIntake.date(row, "assessed_at") ?? Date(timeIntervalSince1970: 0),
+            userID: row["user_id"], questionnaireVersion: row["questionnaire_version"], rulesetVersion: row["ruleset_version"],
+            assessmentJSON: row["assessment_json"],
+            verdicts: try StoredIntake.verdicts(row["verdicts"], table: "reassessment", rowID: String(id)))
     }
 }

@@ -113,11 +113,13 @@ struct Export: ParsableCommand {
     static func record(_ exported: ExportedIntake) -> FHIRIntakeRecord {
         let intake = exported.intake
         let response = intake.responseJSON.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .object([:])
-        let assessment = intake.assessmentJSON.flatMap { try? JSONValue.parse(Array($0.utf8)) }
+        // The assessment that stands: a practitioner's re-assessment when there is one, else the one made at submit.
+        let standing = exported.standingAssessment
+        let assessment = standing.json.flatMap { try? JSONValue.parse(Array($0.utf8)) }
         return FHIRIntakeRecord(
             code: intake.code, response: response, assessment: assessment,
             submittedAt: intake.submittedAt ?? intake.updatedAt, patientName: intake.patientName,
-            patientDOB: intake.patientDOB, language: intake.language, rulesetVersion: intake.rulesetVersion,
+            patientDOB: intake.patientDOB, language: intake.language, rulesetVersion: standing.rulesetVersion,
             decisions: exported.decisions.map { d in
                 FHIRDecision(procedure: d.decision.procedure.rawValue, decision: d.decision.decision.rawValue,
                              ruleVerdict: d.decision.ruleVerdict?.rawValue, reason: d.decision.reason, note: d.decision.note,
