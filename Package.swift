@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "KioskTests",
             dependencies: [
-                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi",
+                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi", "ReviewStation",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["__Snapshots__"]

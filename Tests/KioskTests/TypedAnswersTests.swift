@@ -3,6 +3,7 @@ import Testing
 import IntakeModel
 import IntakeStorage
 import Kiosk
+import ReviewStation
 import TerminalUI
 
 /// Every FHIR item type keeps its type end to end: typed at the kiosk, saved, submitted, read back (issue 9).
@@ -59,6 +60,18 @@ struct TypedAnswersTests {
         #expect(back["pick"] == [.coding("a")])
         #expect(back["note"] == [.string("as typed")])
         #expect(back["attest"] == [.boolean(true)])
+
+        // And at the review station, read back from the database by type.
+        let detail = IntakeDetail.make(stored, questionnaire: Self.questionnaire, decisions: [])
+        #expect(detail.problem == nil)
+        let shown = Dictionary(uniqueKeysWithValues: detail.groups.flatMap(\.answers).map { ($0.question(.en), $0.answer(.en)) })
+        #expect(shown["count?"] == "12")
+        #expect(shown["weight?"] == "72.5")
+        #expect(shown["ok?"] == "No")
+        #expect(shown["when?"] == "2026-10-05")
+        #expect(shown["pick?"] == "A")
+        #expect(shown["note?"] == "as typed")
+        #expect(shown["attest?"] == "Yes")
     }
 
     @Test func typedNumbersAreCheckedAtTheKiosk() {

@@ -6,6 +6,7 @@ import IntakeStorage
 import IntakeSummary
 import ReviewStation
 import TerminalUI
+import GRDB
 
 /// An intake submitted under one rule set and reviewed after the rules changed: every screen and
 /// printout shows the verdict stored at submit, labels today's difference, and a re-assessment is
@@ -94,5 +95,33 @@ import TerminalUI
         #expect(signed.first?.ruleVerdict == .defer, "signed against the verdict that stands")
         #expect(try h.store.decisionsSignedOnOtherContent(intakeID: intake.id).isEmpty)
         #expect(try h.store.verifyIntegrity().isIntact)
+    }
+}
+
+/// A signed intake whose answers were changed behind intake's back: the station says so beside the decision.
+@Suite struct ChangedAfterSigningStationTests {
+    @Test func theDetailScreenSaysAnswersChangedAfterSigning() throws {
+        let h = try Harness(size: Size(rows: 60, columns: 132))
+        let intake = try h.submit()
+        let user = try h.store.signIn(name: "drsara", password: Harness.password)
+        try h.store.sign(intakeID: intake.id, decisions: [
+            .init(procedure: .microneedling, decision: .proceed), .init(procedure: .microBotox, decision: .proceed),
+        ], user: user, password: Harness.password)
+        h.signIn()
+        h.type([.enter])
+        #expect(!h.screen.contains("ANSWERS CHANGED AFTER SIGNING"), "\(h.screen)")
+        h.type([.escape])
+
+        let queue = try DatabaseQueue(path: h.store.path)
+        try queue.write { db in
+            try db.execute(sql: """
+                UPDATE intake SET response_json = replace(response_json, '"valueBoolean":false}],"linkId":"acne-active"',
+                                                          '"valueBoolean":true}],"linkId":"acne-active"')
+                """)
+        }
+        h.type([.enter])
+        #expect(h.screen.contains("ANSWERS CHANGED AFTER SIGNING"), "\(h.screen)")
+        #expect(try h.store.decisionsSignedOnOtherContent(intakeID: intake.id).count == 2)
+        #expect(!(try h.store.verifyIntegrity().isIntact))
     }
 }
