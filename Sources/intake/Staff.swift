@@ -39,30 +39,20 @@ struct User: ParsableCommand {
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled account again (also lifts a lockout).")
-        @Argument var name: String
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var actor: ActorOptions
+        @OptionGroup var account: AccountChange
 
         func run() throws {
-            let store = try database.open()
-            let by = try actor.actor(store)
-            try staff { try store.enableUser(name: name, by: by) }
-            print("Account \(PatientText.clean(name)) enabled.")
+            try account.change("enabled") { store, name, by in try store.enableUser(name: name, by: by) }
         }
     }
 
     struct Role: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give an account another role.")
-        @Argument var name: String
+        @OptionGroup var account: AccountChange
         @Argument(help: "practitioner, reception or admin.") var role: StaffRole
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var actor: ActorOptions
 
         func run() throws {
-            let store = try database.open()
-            let by = try actor.actor(store)
-            try staff { try store.setRole(name: name, role: role, by: by) }
-            print("Account \(PatientText.clean(name)) is now \(role.rawValue).")
+            try account.change("is now \(role.rawValue)") { store, name, by in try store.setRole(name: name, role: role, by: by) }
         }
     }
 
@@ -109,15 +99,10 @@ struct User: ParsableCommand {
 
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable an account: it can no longer sign in; its history is kept.")
-        @Argument var name: String
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var actor: ActorOptions
+        @OptionGroup var account: AccountChange
 
         func run() throws {
-            let store = try database.open()
-            let by = try actor.actor(store)
-            try staff { try store.disableUser(name: name, by: by) }
-            print("Account \(PatientText.clean(name)) disabled.")
+            try account.change("disabled") { store, name, by in try store.disableUser(name: name, by: by) }
         }
     }
 
@@ -134,6 +119,21 @@ struct User: ParsableCommand {
             try staff { try store.setPassword(name: name, password: password, by: by) }
             print("Password for \(PatientText.clean(name)) changed.")
         }
+    }
+}
+
+/// An existing account, the database and who changes it: what every account change is given.
+struct AccountChange: ParsableArguments {
+    @Argument(help: "The account's sign-in name.") var name: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var actor: ActorOptions
+
+    /// Opens the store, signs in the admin if `--staff` names one, makes the change and says "Account NAME <done>."
+    func change(_ done: String, _ body: (IntakeStore, String, String) throws -> Void) throws {
+        let store = try database.open()
+        let by = try actor.actor(store)
+        try staff { try body(store, name, by) }
+        print("Account \(PatientText.clean(name)) \(done).")
     }
 }
 

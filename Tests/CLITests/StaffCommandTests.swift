@@ -43,6 +43,27 @@ struct StaffCommandTests {
         #expect(throws: SignInError.wrongNameOrPassword(retryAfter: 1)) { _ = try store.signIn(name: "Salma", password: "long-enough") }
     }
 
+    @Test func accountsAreEnabledGivenRolesAndSignatureDetailsAllAudited() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("intake-cli-\(UUID().uuidString)/i.sqlite").path
+        #expect(try CLI.run(["user", "add", "Rana", "--role", "reception", "--full-name", "Dr Rana Haddad", "--db", db],
+                            input: "long-enough\nlong-enough\n").status == 0)
+        #expect(try CLI.run(["user", "disable", "Rana", "--db", db]).stdout == "Account Rana disabled.\n")
+        #expect(try CLI.run(["user", "enable", "Rana", "--db", db]).stdout == "Account Rana enabled.\n")
+        #expect(try CLI.run(["user", "role", "Rana", "practitioner", "--db", db]).stdout == "Account Rana is now practitioner.\n")
+        #expect(try CLI.run(["user", "profile", "Rana", "--credential", "MBBS, dermatologist", "--db", db]).status == 0)
+        let escape = try CLI.run(["user", "profile", "Rana", "--full-name", "Dr \u{1B}[31mRed", "--db", db])
+        #expect(escape.status == 2)
+        #expect(escape.stderr.contains("--full-name can only hold visible characters"))
+        let nothing = try CLI.run(["user", "profile", "Rana", "--db", db])
+        #expect(nothing.status == 2 && nothing.stderr.contains("give --full-name, --credential or both"))
+        let list = try CLI.run(["user", "list", "--db", db])
+        #expect(list.stdout.contains("practitioner") && list.stdout.contains("active") && list.stdout.contains("Dr Rana Haddad, MBBS, dermatologist"))
+        let actions = try IntakeStore(path: db).auditEntries(limit: 10).reversed().map(\.actionName)
+        #expect(actions == ["userAdded", "profileChanged", "userDisabled", "userEnabled", "roleChanged", "profileChanged"])
+        let verify = try CLI.run(["audit", "verify", "--db", db])
+        #expect(verify.status == 0, "\(verify.stderr)")
+    }
+
     @Test func printSummaryAndAuditOfAStoredSignedIntake() throws {
         let (db, code) = try Self.databaseWithAnIntake()
         _ = try CLI.run(["user", "add", "Salma", "--role", "practitioner", "--db", db], input: "long-enough\nlong-enough\n")
