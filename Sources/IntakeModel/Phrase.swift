@@ -52,6 +52,7 @@ public enum Phrase: String, CaseIterable, Sendable {
     case recordedUnder = "summary.recordedUnder"
     case rulesUpdated = "summary.rulesUpdated"
     case changedAfterSigning = "summary.changedAfterSigning"
+    case changedOutsideIntake = "summary.changedOutsideIntake"
     case reassessed = "summary.reassessed"
     case olderQuestionnaire = "summary.olderQuestionnaire"
 

@@ -209,6 +209,7 @@ extension IntakeStore {
 
         let outcome = try write(ReviewError.storage) { db -> Result<[Decision], SignInError> in
             let (code, _) = try Self.requireSubmitted(db, id: intakeID)
+            try Self.requireAsSubmitted(db, id: intakeID, code: code)
             guard let intake = try StoredIntake.fetchOne(db, id: intakeID) else {
                 throw ReviewError.intakeNotFound(id: intakeID)
             }
@@ -298,6 +299,28 @@ extension IntakeStore {
         return (code, try StoredIntake.word(row, "review_state", rowID: String(id)))
     }
 
+    /// Whether the submitted intake is as its last audit entry recorded it (false: changed outside intake).
+    public func isAsSubmitted(intakeID: Int64) throws(StorageError) -> Bool {
+        try read { db in
+            do {
+                try Self.requireAsSubmitted(db, id: intakeID, code: "")
+                return true
+            } catch is ReviewError {
+                return false
+            }
+        }
+    }
+
+    /// The intake must be as its last audit entry recorded it: answers changed with `sqlite3` are
+    /// not the patient's, and a signature or re-assessment must not make them look as if they were.
+    static func requireAsSubmitted(_ db: Database, id: Int64, code: String) throws {
+        let recorded = try String.fetchOne(db, sql: """
+            SELECT content_hash FROM audit WHERE subject = ? ORDER BY id DESC LIMIT 1
+            """, arguments: ["\(Integrity.intake.subject):\(id)"])
+        let now = try Integrity.fingerprint(db, Integrity.intake, key: id)?.hash
+        guard let recorded, recorded == now else { throw ReviewError.recordChanged(code: code) }
+    }
+
     static func currentDecisionRecords(_ db: Database, intakeID: Int64) throws -> [DecisionRecord] {
         try DecisionRecord.fetchAll(db, sql: """
             SELECT * FROM decision
@@ -351,6 +374,7 @@ extension IntakeStore {
         guard user.role == .practitioner else { throw .notAPractitioner(name: user.name) }
         return try write(ReviewError.storage) { db in
             let (code, _) = try Self.requireSubmitted(db, id: intakeID)
+            try Self.requireAsSubmitted(db, id: intakeID, code: code)
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             let verdictsJSON = String(decoding: try encoder.encode(verdicts), as: UTF8.self)

@@ -145,6 +145,9 @@ public enum ReviewError: Error, Equatable, Sendable, CustomStringConvertible {
     case reasonRequired(procedure: Procedure, decision: ReviewDecision, verdict: Verdict)
     /// Only practitioners sign decisions.
     case notAPractitioner(name: String)
+    /// The intake differs from what the audit log recorded when it was submitted: it was changed
+    /// outside intake, and must not be signed or re-assessed as if it were the patient's answers.
+    case recordChanged(code: String)
     /// The password check that makes the signature failed.
     case signatureRefused(SignInError)
     /// The database could not be read or written.
@@ -168,6 +171,8 @@ public enum ReviewError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(procedure.rawValue): \(decision.rawValue) goes against the rules' verdict (\(verdict.rawValue)); write the reason and sign again"
         case let .notAPractitioner(name):
             "\(name) is not a practitioner, and only practitioners sign decisions; sign in as a practitioner"
+        case let .recordChanged(code):
+            "intake \(code) was changed outside intake after it was submitted, so it cannot be signed or re-assessed; run `intake audit verify` and have an administrator look into it"
         case let .signatureRefused(error):
             "the signature was refused: \(error.description)"
         case let .storage(error):

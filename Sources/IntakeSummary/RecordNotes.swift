@@ -15,6 +15,8 @@ extension Summary {
         public var reassessment: Reassessed?
         /// The answers or assessment differ from those the standing decision was signed on.
         public var changedAfterSigning: Bool
+        /// The intake differs from what was recorded when it was submitted: changed outside intake.
+        public var changedOutsideIntake: Bool = false
 
         public init(rulesDifferences: [RulesDifference] = [], todaysRuleset: String = RuleTable.version,
                     reassessment: Reassessed? = nil, changedAfterSigning: Bool = false) {

@@ -310,6 +310,9 @@ public struct Summary: Sendable {
         if screening.recorded, screening.rulesetVersion != RuleTable.version {
             block.lines += wrap(Phrase.recordedUnder(lang, screening.asOf, screening.rulesetVersion, RuleTable.version))
         }
+        if record.changedOutsideIntake {
+            block.lines += wrap("!! " + Phrase.changedOutsideIntake(lang), first: "", rest: "   ")
+        }
         if let again = record.reassessment {
             block.lines += wrap(Phrase.reassessed(lang, again.on, PatientText.clean(again.by), again.ruleset))
         }

@@ -146,6 +146,7 @@ public struct SummaryDocument: Sendable {
             verdictNotes.append(Phrase.recordedUnder(lang, screening.asOf, screening.rulesetVersion, RuleTable.version))
         }
         let record = summary.record
+        if record.changedOutsideIntake { verdictNotes.append(Phrase.changedOutsideIntake(lang)) }
         if let again = record.reassessment {
             verdictNotes.append(Phrase.reassessed(lang, again.on, PatientText.clean(again.by), again.ruleset))
         }

@@ -108,6 +108,7 @@ public struct IntakeDetail: Equatable, Sendable {
         } catch {
             detail.problem = PatientText.clean("\(error)")
             detail.notes.changedAfterSigning = record.changedAfterSigning
+            detail.notes.changedOutsideIntake = record.changedOutsideIntake
             if let recorded = StoredSummary.screening(record, answers: nil, questionnaire: questionnaire) {
                 detail.show(recorded, questionnaire: questionnaire)
             } else {
@@ -180,6 +181,9 @@ public struct IntakeDetail: Equatable, Sendable {
             let differences = notes.rulesDifferences.map { $0.text(lang) }.joined(separator: "; ")
             out.append(Line(text: Phrase.rulesUpdated(lang, notes.todaysRuleset, differences) + " " + Phrase.stationReassessHint(lang),
                             role: .warning, bold: true))
+        }
+        if notes.changedOutsideIntake {
+            out.append(Line(text: Phrase.changedOutsideIntake(lang), role: .error, bold: true))
         }
         if notes.changedAfterSigning {
             out.append(Line(text: Phrase.changedAfterSigning(lang), role: .error, bold: true))

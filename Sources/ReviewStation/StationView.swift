@@ -163,9 +163,14 @@ public struct StationView {
             var row = top
             for line in detail.lines(lang).dropFirst(state.scroll) {
                 let indent = String(line.text.prefix { $0 == " " || $0 == "-" || $0 == "*" })
-                let pieces = wrap(line.text, width: body.columns)
+                // Continuation lines are wrapped to the width left after their indent, so nothing runs off the edge.
+                let pad = min(indent.count + 2, 8)
+                var pieces = wrap(line.text, width: body.columns)
+                if pieces.count > 1 {
+                    pieces = [pieces[0]] + wrap(pieces.dropFirst().joined(separator: " "), width: max(1, body.columns - pad))
+                }
                 for (i, piece) in pieces.enumerated() where row < bottom {
-                    let text = i == 0 ? piece : String(repeating: " ", count: min(indent.count + 2, 8)) + piece
+                    let text = i == 0 ? piece : String(repeating: " ", count: pad) + piece
                     canvas.write(text, row: row, in: body, style: Style(line.role, line.bold ? .bold : []), direction: direction)
                     row += 1
                 }

@@ -52,6 +52,8 @@ public enum StoredSummary {
         public var reassessedBy: String?
         /// A standing decision was signed on other answers or another assessment than those stored.
         public var changedAfterSigning: Bool
+        /// The intake differs from its audit entry: changed outside intake since it was submitted.
+        public var changedOutsideIntake: Bool = false
 
         /// A record with nothing beside the intake: no re-assessment, nothing changed.
         public init(_ stored: StoredIntake) {
@@ -69,6 +71,7 @@ public enum StoredSummary {
                 reassessedBy = ((try? store.users()) ?? []).first { $0.id == reassessment.userID }?.name ?? "#\(reassessment.userID)"
             }
             changedAfterSigning = !(try store.decisionsSignedOnOtherContent(intakeID: stored.id)).isEmpty
+            changedOutsideIntake = !(try store.isAsSubmitted(intakeID: stored.id))
         }
 
         /// The assessment JSON that stands, with its questionnaire and rule-set versions.
@@ -100,7 +103,10 @@ public enum StoredSummary {
     public static func notes(_ record: Record, screening: Summary.Screening, answers: Answers?, questionnaire: Questionnaire,
                              rules: [Rule] = RuleTable.rules, rulesetVersion: String = RuleTable.version) -> Summary.RecordNotes {
         var notes = Summary.RecordNotes(todaysRuleset: rulesetVersion, changedAfterSigning: record.changedAfterSigning)
-        if screening.recorded, let answers {
+        notes.changedOutsideIntake = record.changedOutsideIntake
+        // Only a newer rule set is "rules updated since"; with the same rules, a different verdict
+        // means the answers changed, which `changedOutsideIntake` says.
+        if screening.recorded, screening.rulesetVersion != rulesetVersion, let answers {
             let today = Assessor(questionnaire: questionnaire, rules: rules).assess(answers, asOf: visitDay(record.stored))
             notes.rulesDifferences = Summary.rulesDifferences(recorded: screening, today: today)
         }

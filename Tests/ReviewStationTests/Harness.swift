@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import IntakeModel
 import IntakeRules
 import IntakeStorage
@@ -106,11 +107,18 @@ final class Harness {
 
     /// Stores a submitted intake as the kiosk does and returns it.
     @discardableResult
-    func submit(name: String = "Layla Haddad", dob: String = "1990-04-12", answers given: Answers? = nil) throws -> StoredIntake {
+    func submit(name: String = "Layla Haddad", dob: String = "1990-04-12", answers given: Answers? = nil,
+                code: String? = nil) throws -> StoredIntake {
         var answers = try given ?? Self.clearAnswers()
         answers["patient-name"] = [.string(name)]
         answers["patient-dob"] = [.date(PartialDate(dob)!)]
-        let draft = try store.startDraft(language: "en", kiosk: "test")
+        var draft = try store.startDraft(language: "en", kiosk: "test")
+        if let code {
+            // A fixed code for snapshots, given while the intake is still a draft: a submitted
+            // intake changed with SQL would be (rightly) reported as changed outside intake.
+            try DatabaseQueue(path: store.path).write { try $0.execute(sql: "UPDATE intake SET code = ? WHERE id = ?", arguments: [code, draft.id]) }
+            draft.code = code
+        }
         let assessment = Assessor(questionnaire: Self.questionnaire).assess(answers, asOf: Day.today())
         let response = Self.questionnaire.response(for: answers, id: draft.code, authored: "2026-11-22T09:40:00Z", language: .en)
         return try store.submit(draftID: draft.id, Submission(

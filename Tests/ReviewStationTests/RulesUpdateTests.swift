@@ -123,5 +123,17 @@ import GRDB
         #expect(h.screen.contains("ANSWERS CHANGED AFTER SIGNING"), "\(h.screen)")
         #expect(try h.store.decisionsSignedOnOtherContent(intakeID: intake.id).count == 2)
         #expect(!(try h.store.verifyIntegrity().isIntact))
+        #expect(h.screen.contains("RECORD CHANGED OUTSIDE INTAKE"), "\(h.screen)")
+        // Same rules, other verdicts: that is the changed answers, not "rules updated", and nothing offers to re-assess them.
+        #expect(!h.screen.contains("Rules updated since"), "\(h.screen)")
+        #expect(throws: ReviewError.recordChanged(code: intake.code)) {
+            try h.store.sign(intakeID: intake.id, decisions: [.init(procedure: .microneedling, decision: .decline, reason: "x")],
+                             user: user, password: Harness.password)
+        }
+        #expect(throws: ReviewError.recordChanged(code: intake.code)) {
+            try h.store.reassess(intakeID: intake.id, assessmentJSON: "{}", verdicts: [:], questionnaireVersion: "2.0.0",
+                                 rulesetVersion: "2.0.0", user: user)
+        }
+        #expect(try h.store.decisions(intakeID: intake.id).count == 2, "nothing was signed over the changed answers")
     }
 }

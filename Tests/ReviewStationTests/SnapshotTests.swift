@@ -14,14 +14,9 @@ struct SnapshotTests {
     static func render(_ name: String, language: Language, size: Size) throws -> String {
         let h = try Harness(size: size, language: language)
         if name != "sign-in" {
-            let first = try h.submit(name: "Layla Haddad")
-            let second = try h.submit(name: "Omar Khoury", dob: "1985-02-03")
             // Intake codes are random: give these fixed ones so the snapshot holds in either direction.
-            let db = try DatabaseQueue(path: h.store.path)
-            try db.write { db in
-                try db.execute(sql: "UPDATE intake SET code = 'SNP-AAA' WHERE id = ?", arguments: [first.id])
-                try db.execute(sql: "UPDATE intake SET code = 'SNP-BBB' WHERE id = ?", arguments: [second.id])
-            }
+            try h.submit(name: "Layla Haddad", code: "SNP-AAA")
+            try h.submit(name: "Omar Khoury", dob: "1985-02-03", code: "SNP-BBB")
             h.signIn()
         } else {
             h.type("drsara"); h.type([.tab]); h.type("secret")
