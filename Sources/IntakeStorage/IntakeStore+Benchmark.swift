@@ -31,7 +31,7 @@ extension IntakeStore {
                 INSERT INTO intake (code, status, language, started_at, updated_at, submitted_at,
                     patient_name, patient_dob, procedures, response_json, assessment_json,
                     questionnaire_version, ruleset_version, verdicts, review_state)
-                VALUES (?, 'submitted', 'en', ?, ?, ?, ?, ?, ?, ?, '{"findings":[]}', '2025.1', '7', ?, ?)
+                VALUES (?, 'submitted', 'en', ?, ?, ?, ?, ?, ?, ?, ?, '2025.1', '7', ?, ?)
                 """)
             for index in 0..<count {
                 var number = (start + index * step) % codeSpace
@@ -49,8 +49,14 @@ extension IntakeStore {
                 let both = index % 2 == 0
                 let procedures = both ? #"["microneedling","micro-botox"]"# : #"["microneedling"]"#
                 let verdicts = both ? #"{"micro-botox":"eligible","microneedling":"defer"}"# : #"{"microneedling":"eligible"}"#
+                let assessment = both
+                    ? #"{"procedures":[{"procedure":"microneedling","verdict":"defer","findings":[]},{"procedure":"micro-botox","verdict":"eligible","findings":[]}]}"#
+                    : #"{"procedures":[{"procedure":"microneedling","verdict":"eligible","findings":[]}]}"#
                 try statement.execute(arguments: [code, started, submitted, submitted, name, dob, procedures,
-                                                  response, verdicts, states[index % states.count]])
+                                                  response, assessment, verdicts, states[index % states.count]])
+                // Audited as the kiosk audits a submission, so that a seeded database verifies.
+                try Integrity.audit(db, Integrity.intake, key: db.lastInsertedRowID, at: now, user: "intake-bench",
+                                    action: .intakeSubmitted, intakeCode: code, detail: "seeded")
             }
         }
     }
