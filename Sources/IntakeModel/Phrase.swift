@@ -53,6 +53,7 @@ public enum Phrase: String, CaseIterable, Sendable {
     case rulesUpdated = "summary.rulesUpdated"
     case changedAfterSigning = "summary.changedAfterSigning"
     case changedOutsideIntake = "summary.changedOutsideIntake"
+    case signedOnEarlierAssessment = "summary.signedOnEarlierAssessment"
     case reassessed = "summary.reassessed"
     case olderQuestionnaire = "summary.olderQuestionnaire"
 

@@ -18,6 +18,8 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case userEnabled, roleChanged, profileChanged
     /// The state of a row as found when this version first opened a database that predates row fingerprints.
     case baseline
+    /// A row was found changed outside intake just before the program changed it; reported by every verify.
+    case foundChanged
 }
 
 /// One line of the audit log, as stored.

@@ -10,6 +10,12 @@ extension IntakeStore {
     public func submit(draftID: Int64, _ s: Submission) throws(StorageError) -> StoredIntake {
         try write { db in
             var intake = try Self.requireDraft(db, id: draftID)
+            // A draft the log already saw submitted had its status turned back outside intake:
+            // submitting it again would record other answers under the same code.
+            if let entry = try Int64.fetchOne(db, sql: "SELECT id FROM audit WHERE subject = ? LIMIT 1",
+                                              arguments: ["\(Integrity.intake.subject):\(draftID)"]) {
+                throw StorageError.notADraft(code: intake.code, status: "submitted (audit entry \(entry))")
+            }
             let now = Date()
             intake.status = .submitted
             intake.submittedAt = now

@@ -53,6 +53,7 @@ extension IntakeStore {
     public func disableUser(name: String, by actor: String? = nil, now: Date = Date()) throws(StaffError) {
         try write(StaffError.storage) { db in
             guard var record = try Self.staffRecord(db, name: name) else { throw StaffError.unknownUser(name) }
+            try Integrity.noteIfChangedOutside(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name)
             guard !record.disabled else { return }
             record.disabled = true
             try record.update(db)
@@ -68,6 +69,7 @@ extension IntakeStore {
         let hash = pinHasher.hash(password)
         try write(StaffError.storage) { db in
             guard var record = try Self.staffRecord(db, name: name) else { throw StaffError.unknownUser(name) }
+            try Integrity.noteIfChangedOutside(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name)
             record.passwordHash = hash
             record.failedAttempts = 0
             record.lockedUntil = nil
@@ -81,6 +83,7 @@ extension IntakeStore {
     public func enableUser(name: String, by actor: String? = nil, now: Date = Date()) throws(StaffError) {
         try write(StaffError.storage) { db in
             guard var record = try Self.staffRecord(db, name: name) else { throw StaffError.unknownUser(name) }
+            try Integrity.noteIfChangedOutside(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name)
             guard record.disabled else { return }
             record.disabled = false
             record.failedAttempts = 0
@@ -95,6 +98,7 @@ extension IntakeStore {
     public func setRole(name: String, role: StaffRole, by actor: String? = nil, now: Date = Date()) throws(StaffError) {
         try write(StaffError.storage) { db in
             guard var record = try Self.staffRecord(db, name: name) else { throw StaffError.unknownUser(name) }
+            try Integrity.noteIfChangedOutside(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name)
             guard record.role != role else { return }
             let before = record.role
             record.role = role
@@ -115,6 +119,7 @@ extension IntakeStore {
         }
         try write(StaffError.storage) { db in
             guard var record = try Self.staffRecord(db, name: name) else { throw StaffError.unknownUser(name) }
+            try Integrity.noteIfChangedOutside(db, Integrity.staff, key: record.id!, at: now, user: actor ?? record.name)
             if let fullName { record.fullName = tidy(fullName) }
             if let credential { record.credential = tidy(credential) }
             try record.update(db)

@@ -17,6 +17,7 @@ extension IntakeStore {
         // Hash before the transaction: scrypt's tens of milliseconds must not hold the write lock.
         let encoded = pinHasher.hash(pin)
         try write { db in
+            try Integrity.noteIfChangedOutside(db, Integrity.setting, key: Self.staffPINKey, at: now, user: actor)
             try SettingRecord(key: Self.staffPINKey, value: encoded).upsert(db)
             // A new PIN starts with a clean slate of tries.
             try SettingRecord.deleteOne(db, key: Self.pinThrottleKey)

@@ -60,6 +60,8 @@ public final class IntakeStore: Sendable {
 
         try Self.check(pool, path: path)
         try Self.migrate(pool, path: path)
+        // Readers opened by the checks above knew the schema before the migration.
+        pool.invalidateReadOnlyConnections()
 
         // SQLite gives -wal and -shm the mode of the main file; this makes sure of it.
         for suffix in ["-wal", "-shm"] { chmod(prepared.path + suffix, 0o600) }

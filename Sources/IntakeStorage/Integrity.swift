@@ -27,8 +27,9 @@ public enum Integrity {
 
     static let intake = Kind(
         subject: "intake", table: "intake",
-        columns: ["id", "code", "status", "submitted_at", "patient_name", "patient_dob", "procedures",
-                  "response_json", "assessment_json", "questionnaire_version", "ruleset_version"],
+        columns: ["id", "code", "status", "language", "kiosk", "started_at", "updated_at", "submitted_at",
+                  "patient_name", "patient_dob", "procedures", "response_json", "assessment_json",
+                  "questionnaire_version", "ruleset_version"],
         filter: "status = 'submitted'", noun: "intake")
     static let decision = Kind(
         subject: "decision", table: "decision",
@@ -49,6 +50,9 @@ public enum Integrity {
         filter: "key = '\(IntakeStore.staffPINKey)'", noun: "setting")
 
     static let kinds = [intake, decision, reassessment, staff, setting]
+
+    /// Rows that are written once and never change: one fingerprint entry each, never a second.
+    static let immutable: Set<String> = [intake.subject, decision.subject, reassessment.subject]
 
     /// SHA-256 in lower-case hex.
     public static func sha256(_ text: String) -> String { hex(SHA256.hash(data: Array(text.utf8))) }
@@ -93,6 +97,22 @@ public enum Integrity {
         case .string(let string): string
         default: value.description
         }
+    }
+
+    /// Before the program changes a row it fingerprints, checks the row is as its last entry
+    /// recorded it; if not, appends a `foundChanged` entry first, which `verifyIntegrity` reports
+    /// for good, so that the change about to be made cannot hide the one made outside intake.
+    static func noteIfChangedOutside(_ db: Database, _ kind: Kind, key: DatabaseValueConvertible, at date: Date,
+                                     user: String) throws {
+        guard let now = try fingerprint(db, kind, key: key) else { return }
+        let last = try Row.fetchOne(db, sql: "SELECT id, content_hash FROM audit WHERE subject = ? ORDER BY id DESC LIMIT 1",
+                                    arguments: [now.subject])
+        let recorded: String? = last?["content_hash"]
+        guard recorded != now.hash else { return }
+        let entry: Int64? = last?["id"]
+        try AuditChain.append(db, at: date, user: user, action: .foundChanged, intakeCode: nil,
+                              detail: "\(now.subject) was changed outside intake"
+                                  + (entry.map { " since audit entry \($0)" } ?? " (no entry recorded it)"))
     }
 
     /// Appends an audit entry that records the row's fingerprint, inside the caller's transaction.
@@ -157,10 +177,10 @@ public struct AuditHead: Sendable, Hashable, CustomStringConvertible {
         self.hash = hash
     }
 
-    /// Reads `COUNT:HASH`; nil unless the count is a number ≥ 0 and the hash 16 to 64 hex digits.
+    /// Reads `COUNT:HASH`; nil unless the count is a number ≥ 1 and the hash 16 to 64 hex digits.
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let count = Int(parts[0]), count >= 0 else { return nil }
+        guard parts.count == 2, let count = Int(parts[0]), count >= 1 else { return nil }
         let hash = parts[1].lowercased()
         guard (16...64).contains(hash.count), hash.allSatisfy(\.isHexDigit) else { return nil }
         self.count = count
@@ -201,7 +221,12 @@ extension IntakeStore {
             var chainBroken = false
             var hashAtHead: String?
             var recorded: [String: (entry: Int64, hash: String)] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY id")
+            var fingerprintEntries: [String: [Int64]] = [:]
+            var sawProgramEntry = false
+            // Columns named, not *: a statement prepared before a migration must not miss new ones.
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, at, user, action, intake_code, detail, prev_hash, hash, subject, content_hash FROM audit ORDER BY id
+                """)
             while let row = try rows.next() {
                 let entry = Self.auditEntryFields(row)
                 if !chainBroken {
@@ -218,6 +243,18 @@ extension IntakeStore {
                 }
                 if let subject = entry.subject, let hash = entry.contentHash {
                     recorded[subject] = (entry.id, hash)
+                    fingerprintEntries[subject, default: []].append(entry.id)
+                    if entry.action == AuditAction.baseline.rawValue {
+                        // Baselines are written once, by the upgrade, before anything else fingerprints a row.
+                        if sawProgramEntry {
+                            problem(.changed, "audit entry \(entry.id) is a baseline written after the upgrade: it was appended outside intake")
+                        }
+                    } else {
+                        sawProgramEntry = true
+                    }
+                }
+                if entry.action == AuditAction.foundChanged.rawValue {
+                    problem(.changed, "audit entry \(entry.id): \(entry.detail), before a change made through intake")
                 }
                 if let head, entry.id == Int64(head.count) { hashAtHead = entry.hash }
                 expectedPrevious = entry.hash
@@ -261,6 +298,13 @@ extension IntakeStore {
                 problem(.removed, "\(kind?.noun ?? parts[0]) \(parts.count > 1 ? parts[1] : "") is in audit entry \(entry.entry) but no longer in the database")
             }
 
+            // Submitted intakes, decisions and re-assessments never change: one fingerprint each.
+            for (subject, entries) in fingerprintEntries.sorted(by: { $0.value[0] < $1.value[0] })
+            where entries.count > 1 && Integrity.immutable.contains(String(subject.prefix { $0 != ":" })) {
+                let ids = entries.map(String.init).joined(separator: ", ")
+                problem(.changed, "\(subject) is fingerprinted by \(entries.count) audit entries (\(ids)), but it never changes: it was changed and recorded again outside intake")
+            }
+
             // 3. Decisions against the content they were signed on.
             let signed = try Row.fetchAll(db, sql: """
                 SELECT d.id, d.response_sha256, d.assessment_sha256, d.reassessment_id, i.code, i.response_json,
@@ -282,7 +326,27 @@ extension IntakeStore {
                 }
             }
 
-            // 4. The queue's verdicts against the assessment that stands.
+            // 4. The queue's verdicts against the assessment that stands, and the review state against the decisions.
+            let states = try Row.fetchAll(db, sql: """
+                SELECT i.code, i.review_state, EXISTS (SELECT 1 FROM decision d WHERE d.intake_id = i.id) AS signed,
+                       (SELECT count(*) FROM json_each(i.verdicts)) AS entries,
+                       (SELECT count(DISTINCT key) FROM json_each(i.verdicts)) AS procedures
+                FROM intake i WHERE i.status = 'submitted' AND (i.verdicts IS NULL OR json_valid(i.verdicts)) ORDER BY i.id
+                """)
+            for row in states {
+                let code: String = row["code"]
+                let state: String = row["review_state"] ?? ""
+                let signed: Bool = row["signed"]
+                if ReviewState(rawValue: state) == nil {
+                    problem(.changed, "intake \(code): review state \"\(state)\" is not one intake writes")
+                } else if signed != (state == ReviewState.signed.rawValue) {
+                    problem(.changed, signed ? "intake \(code) has signed decisions but is marked \(state)"
+                                             : "intake \(code) is marked signed but has no signed decision")
+                }
+                if (row["entries"] as Int? ?? 0) != (row["procedures"] as Int? ?? 0) {
+                    problem(.verdictsDiffer, "intake \(code): the queue's verdicts name a procedure twice")
+                }
+            }
             let intakes = try Row.fetchAll(db, sql: """
                 SELECT i.code, i.verdicts,
                        COALESCE((SELECT r.verdicts FROM reassessment r WHERE r.intake_id = i.id ORDER BY r.id DESC LIMIT 1),

@@ -120,8 +120,8 @@ extension StoredIntake: FetchableRecord, PersistableRecord {
         status = try Self.word(row, "status", rowID: rowID)
         language = row["language"]
         kiosk = row["kiosk"]
-        startedAt = Self.date(row, "started_at") ?? Date(timeIntervalSince1970: 0)
-        updatedAt = Self.date(row, "updated_at") ?? Date(timeIntervalSince1970: 0)
+        startedAt = try Self.requiredDate(row, "started_at", table: "intake", rowID: rowID)
+        updatedAt = try Self.requiredDate(row, "updated_at", table: "intake", rowID: rowID)
         submittedAt = Self.date(row, "submitted_at")
         abandonedAt = Self.date(row, "abandoned_at")
         abandonReason = row["abandon_reason"]
@@ -137,8 +137,20 @@ extension StoredIntake: FetchableRecord, PersistableRecord {
 
     /// A stored time read the one way every query reads it, so that equal texts give equal dates.
     static func date(_ row: Row, _ column: String) -> Date? {
-        if let text = row[column] as String?, let date = StorageTime.date(text) { return date }
-        return row[column] as Date?
+        let value: DatabaseValue = row[column] ?? .null
+        if let text = String.fromDatabaseValue(value), let date = StorageTime.date(text) { return date }
+        return Date.fromDatabaseValue(value)
+    }
+
+    /// A time that must be there and readable, or an error naming the row.
+    static func requiredDate(_ row: Row, _ column: String, table: String, rowID: String) throws -> Date {
+        guard let date = date(row, column) else {
+            let value: DatabaseValue = row[column] ?? .null
+            throw StorageError.unknownValue(table: table, column: column, rowID: rowID,
+                                            value: String((String.fromDatabaseValue(value) ?? String(describing: value)).prefix(40)),
+                                            known: ["a date and time"])
+        }
+        return date
     }
 
     /// The stored text of `column` as a value of `Word`, or an error naming the row.

@@ -237,7 +237,7 @@ struct DecisionRecord: Codable, FetchableRecord, MutablePersistableRecord {
         reason = row["reason"]
         note = row["note"]
         userID = row["user_id"]
-        signedAt = row["signed_at"]
+        signedAt = try StoredIntake.requiredDate(row, "signed_at", table: "decision", rowID: rowID)
         amends = row["amends"]
         responseSHA256 = row["response_sha256"]
         assessmentSHA256 = row["assessment_sha256"]

@@ -210,9 +210,10 @@ enum Schema {
             for table in ["intake", "reassessment"] {
                 try db.execute(sql: """
                     CREATE TRIGGER \(table)_verdicts_known_on_\(event.lowercased()) BEFORE \(event) ON \(table)
-                    WHEN NEW.verdicts IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(NEW.verdicts)
+                    WHEN NEW.verdicts IS NOT NULL AND (EXISTS (SELECT 1 FROM json_each(NEW.verdicts)
                         WHERE key NOT IN ('microneedling', 'micro-botox')
                            OR value NOT IN ('eligible', 'review', 'defer', 'contraindicated'))
+                        OR (SELECT count(*) FROM json_each(NEW.verdicts)) <> (SELECT count(DISTINCT key) FROM json_each(NEW.verdicts)))
                     BEGIN SELECT RAISE(ABORT, 'verdicts must name known procedures and verdicts'); END;
                     """)
             }

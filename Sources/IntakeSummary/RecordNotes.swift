@@ -17,6 +17,8 @@ extension Summary {
         public var changedAfterSigning: Bool
         /// The intake differs from what was recorded when it was submitted: changed outside intake.
         public var changedOutsideIntake: Bool = false
+        /// The standing decisions were signed before the re-assessment that now stands.
+        public var signedOnEarlierAssessment: Bool = false
 
         public init(rulesDifferences: [RulesDifference] = [], todaysRuleset: String = RuleTable.version,
                     reassessment: Reassessed? = nil, changedAfterSigning: Bool = false) {

@@ -417,6 +417,7 @@ public struct Summary: Sendable {
             out += wrap("\(Phrase.practitionerName(lang)): \(signed.signer)  \(Phrase.signedElectronically(lang))  \(Phrase.date(lang)): \(signed.signedAt)")
             if let hash = signed.shortHash { out += wrap(DocumentText.contentHash(lang, hash)) }
             if signed.amended { out += wrap(Phrase.amended(lang)) }
+            if record.signedOnEarlierAssessment { out += wrap(Phrase.signedOnEarlierAssessment(lang)) }
             if record.changedAfterSigning { out += wrap("!! " + Phrase.changedAfterSigning(lang), first: "", rest: "   ") }
         } else {
             for outcome in screening.outcomes {

@@ -247,6 +247,9 @@ public struct SummaryDocument: Sendable {
             decision.contentHash = signed.shortHash
             if signed.amended { decision.amended = Phrase.amended(lang) }
             if summary.record.changedAfterSigning { decision.changedAfterSigning = Phrase.changedAfterSigning(lang) }
+            if summary.record.signedOnEarlierAssessment {
+                decision.amended = [decision.amended, Phrase.signedOnEarlierAssessment(lang)].compactMap { $0 }.joined(separator: " ")
+            }
         }
         return decision
     }

@@ -109,6 +109,7 @@ public struct IntakeDetail: Equatable, Sendable {
             detail.problem = PatientText.clean("\(error)")
             detail.notes.changedAfterSigning = record.changedAfterSigning
             detail.notes.changedOutsideIntake = record.changedOutsideIntake
+            detail.notes.signedOnEarlierAssessment = record.signedOnEarlierAssessment
             if let recorded = StoredSummary.screening(record, answers: nil, questionnaire: questionnaire) {
                 detail.show(recorded, questionnaire: questionnaire)
             } else {
@@ -195,6 +196,9 @@ public struct IntakeDetail: Equatable, Sendable {
                 var line = "\(StationText.procedureName(d.procedure, lang)): \(StationText.decisionName(d.decision, lang).uppercased())"
                 if let reason = d.reason, !reason.isEmpty { line += " (\(PatientText.clean(reason)))" }
                 out.append(Line(text: line, role: .success, bold: false))
+            }
+            if notes.signedOnEarlierAssessment {
+                out.append(Line(text: Phrase.signedOnEarlierAssessment(lang), role: .warning, bold: true))
             }
             if let note = decisions.last?.note, !note.isEmpty {
                 out.append(Line(text: "\(Phrase.note(lang)): \(PatientText.clean(note))", role: .text, bold: false))

@@ -54,6 +54,8 @@ public enum StoredSummary {
         public var changedAfterSigning: Bool
         /// The intake differs from its audit entry: changed outside intake since it was submitted.
         public var changedOutsideIntake: Bool = false
+        /// A standing decision was signed before the re-assessment that now stands.
+        public var signedOnEarlierAssessment: Bool = false
 
         /// A record with nothing beside the intake: no re-assessment, nothing changed.
         public init(_ stored: StoredIntake) {
@@ -72,6 +74,9 @@ public enum StoredSummary {
             }
             changedAfterSigning = !(try store.decisionsSignedOnOtherContent(intakeID: stored.id)).isEmpty
             changedOutsideIntake = !(try store.isAsSubmitted(intakeID: stored.id))
+            if let reassessment {
+                signedOnEarlierAssessment = try store.currentDecisions(intakeID: stored.id).contains { $0.reassessmentID != reassessment.id }
+            }
         }
 
         /// The assessment JSON that stands, with its questionnaire and rule-set versions.
@@ -104,6 +109,7 @@ public enum StoredSummary {
                              rules: [Rule] = RuleTable.rules, rulesetVersion: String = RuleTable.version) -> Summary.RecordNotes {
         var notes = Summary.RecordNotes(todaysRuleset: rulesetVersion, changedAfterSigning: record.changedAfterSigning)
         notes.changedOutsideIntake = record.changedOutsideIntake
+        notes.signedOnEarlierAssessment = record.signedOnEarlierAssessment
         // Only a newer rule set is "rules updated since"; with the same rules, a different verdict
         // means the answers changed, which `changedOutsideIntake` says.
         if screening.recorded, screening.rulesetVersion != rulesetVersion, let answers {

@@ -55,7 +55,7 @@ struct Audit: ParsableCommand {
                 }
                 noted = parsed
             }
-            let store = try database.open()
+            let store = try database.openExisting()
             let report: IntegrityReport
             do { report = try store.verifyIntegrity(head: noted) } catch { throw failure(error.description) }
             if report.isIntact {
@@ -84,7 +84,7 @@ struct Audit: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let store = try database.open()
+            let store = try database.openExisting()
             do { print(try store.auditHead().description) } catch { throw failure(error.description) }
         }
     }

@@ -20,6 +20,15 @@ struct DatabaseOptions: ParsableArguments {
         try Self.open(path: path, explicit: db != nil)
     }
 
+    /// Opens a database that must already exist: checking a mistyped path must not create an
+    /// empty file and call it intact.
+    func openExisting() throws -> IntakeStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw failure("there is no database at \(path); name the clinic's database with --db PATH")
+        }
+        return try open()
+    }
+
     /// Opens the database, saying on standard error what was tightened on the way.
     ///
     /// `explicit` (the path came from --db) allows a symbolic link; the default path and one

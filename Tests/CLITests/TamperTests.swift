@@ -199,6 +199,80 @@ struct TamperTests {
         #expect(anchored.stderr.contains("the log was rewritten since"), "\(anchored.stderr)")
     }
 
+    @Test func aReviewStateThatDisagreesWithTheDecisionsIsNamed() throws {
+        let path = try Self.copy()
+        try Self.tamper(path, "UPDATE intake SET review_state = 'new'")
+        let result = try Self.verify(path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("intake \(Self.original.code) has signed decisions but is marked new"), "\(result.stderr)")
+    }
+
+    @Test func verdictsNamingAProcedureTwiceAreNamed() throws {
+        let path = try Self.copy()
+        try Self.tamper(path, """
+            DROP TRIGGER intake_verdicts_known_on_update;
+            UPDATE intake SET verdicts = '{"micro-botox":"eligible","microneedling":"eligible","microneedling":"defer"}';
+            """)
+        let result = try Self.verify(path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("intake \(Self.original.code): the queue's verdicts name a procedure twice"), "\(result.stderr)")
+    }
+
+    @Test func aLaterAccountChangeDoesNotHideTamperingWithTheAccount() throws {
+        let path = try Self.copy()
+        try Self.tamper(path, "UPDATE staff_user SET password_hash = 'scrypt$forged' WHERE name = 'Salma'")
+        #expect(try CLI.run(["user", "role", "Salma", "admin", "--db", path]).status == 0)
+        #expect(try CLI.run(["user", "role", "Salma", "practitioner", "--db", path]).status == 0)
+        let result = try Self.verify(path, head: Self.original.head)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("staff:1 was changed outside intake since audit entry"), "\(result.stderr)")
+    }
+
+    @Test func anIntakeChangedAndRecordedAgainByAnAppendedEntryIsNamed() throws {
+        let path = try Self.copy()
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "UPDATE intake SET patient_dob = '1999-01-01'")
+            // A forger appends a correctly chained entry with the changed row's fingerprint.
+            let columns = Integrity.intake.columns
+            let row = try Row.fetchOne(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM intake WHERE id = 1")!
+            let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")!
+            let id: Int64 = last["id"] + 1
+            let at = "2026-11-24 10:00:00.000"
+            let content = Integrity.fingerprint(row, columns: columns)
+            let hash = AuditChain.hash(previousHash: last["hash"], id: id, at: at, user: "intake", action: "baseline",
+                                       intakeCode: nil, detail: "as found", subject: "intake:1", contentHash: content)
+            try db.execute(sql: """
+                INSERT INTO audit (id, at, user, action, intake_code, detail, prev_hash, hash, subject, content_hash)
+                VALUES (?, ?, 'intake', 'baseline', NULL, 'as found', ?, ?, 'intake:1', ?)
+                """, arguments: [id, at, last["hash"] as String, hash, content])
+        }
+        let result = try Self.verify(path, head: Self.original.head)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is a baseline written after the upgrade"), "\(result.stderr)")
+        #expect(result.stderr.contains("intake:1 is fingerprinted by 2 audit entries"), "\(result.stderr)")
+    }
+
+    @Test func anUnreadableTimeIsNamedNotACrash() throws {
+        let path = try Self.copy()
+        try Self.tamper(path, "UPDATE intake SET updated_at = 'garbage'")
+        let verify = try Self.verify(path)
+        #expect(verify.status == 1)
+        #expect(verify.stderr.contains("differs from what audit entry"), "\(verify.stderr)")
+        let summary = try CLI.run(["summary", Self.original.code, "--db", path])
+        #expect(summary.status != 0 && summary.status < 128, "no crash: \(summary.status)")
+        #expect(summary.stderr.contains("updated_at \"garbage\" is not one of a date and time"), "\(summary.stderr)")
+    }
+
+    @Test func verifyingAMistypedPathCreatesNothingAndSaysSo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intake-tamper-\(UUID().uuidString)")
+        let path = dir.appendingPathComponent("intkae.sqlite").path
+        let result = try Self.verify(path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("there is no database at \(path)"))
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func aMalformedHeadIsABadArgument() throws {
         let path = try Self.copy()
         let result = try Self.verify(path, head: "twelve:xyz")

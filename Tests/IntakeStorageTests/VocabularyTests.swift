@@ -44,3 +44,27 @@ struct VocabularyTests {
         #expect(expected.description.hasPrefix("intake row \(intake.id): verdicts \"go\" is not one of eligible, review, defer, contraindicated"))
     }
 }
+
+/// Paths through the program that would otherwise launder a change made outside it.
+struct LaunderingTests {
+    @Test func aSubmittedIntakeTurnedBackIntoADraftCannotBeSubmittedAgain() throws {
+        let temp = TemporaryFolder()
+        let store = try openStore(temp.file("intake.sqlite"))
+        let intake = try submitIntake(store)
+        try store.pool.write { try $0.execute(sql: "UPDATE intake SET status = 'draft', submitted_at = NULL WHERE id = \(intake.id)") }
+        #expect(throws: StorageError.notADraft(code: intake.code, status: "submitted (audit entry 1)")) {
+            _ = try store.submit(draftID: intake.id, sampleSubmission())
+        }
+    }
+
+    @Test func verdictsNamingAProcedureTwiceAreRefused() throws {
+        let temp = TemporaryFolder()
+        let store = try openStore(temp.file("intake.sqlite"))
+        let intake = try submitIntake(store)
+        #expect(throws: DatabaseError.self) {
+            try store.pool.write {
+                try $0.execute(sql: #"UPDATE intake SET verdicts = '{"microneedling":"eligible","microneedling":"defer"}' WHERE id = \#(intake.id)"#)
+            }
+        }
+    }
+}

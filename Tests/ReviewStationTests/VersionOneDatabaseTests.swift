@@ -175,6 +175,10 @@ struct VersionOneDatabaseTests {
 
     @Test func itOpensAndListsItsIntakesWithTheirStoredVerdicts() throws {
         let h = try Harness(size: Size(rows: 43, columns: 132), prepare: Self.writeVersionOneDatabase)
+        // The upgrade records each row as found; the same process verifies it whole (readers opened
+        // before the migration must not miss the new audit columns).
+        let report = try h.store.verifyIntegrity()
+        #expect(report.isIntact, "\(report.problems)")
         let rows = try h.store.queue(filter: .all)
         #expect(rows.map(\.code) == [Self.laylaCode, Self.omarCode], "newest first")
         #expect(rows[0].verdicts == [.microneedling: .contraindicated, .microBotox: .eligible])
