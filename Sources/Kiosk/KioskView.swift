@@ -40,7 +40,6 @@ public struct KioskView {
         canvas.fill(Rect(row: 0, column: 0, rows: 1, columns: size.columns), style: Style(.accent, .reverse))
         canvas.write(Phrase.clinicHeader(lang), row: 0, in: body, style: Style(.accent, [.reverse, .bold]), direction: context.direction)
 
-        var hints: [(key: String, label: String)] = []
         let footerRow = size.rows - 1
         var top = 1
         let bottom = footerRow - 1  // the notice line
@@ -70,7 +69,6 @@ public struct KioskView {
                                  direction: context.direction)
                 }
             }
-            hints = [("↑↓", Phrase.kioskHintChoose(lang)), ("Enter", Phrase.kioskHintBegin(lang))]
             canvas.cursor = nil
 
         case .question(let linkId):
@@ -112,16 +110,12 @@ public struct KioskView {
             case .choice(let list):
                 list.render(into: &canvas, in: area, context: context)
                 canvas.cursor = nil
-                hints = [("Enter", Phrase.kioskHintNext(lang)), ("↑↓", Phrase.kioskHintChoose(lang))]
-                if list.mode == .multiple { hints.append(("Space", Phrase.kioskHintTick(lang))) }
             case .text(let field):
                 let width = min(area.columns, max(24, (item.maxLength ?? 40) + 2))
                 // Long answers (the patient's own words) wrap onto further rows rather than scroll out of sight.
                 let fieldRect = Rect(row: area.row, column: lang.isRightToLeft ? area.right - width : area.column, rows: area.rows, columns: width)
                 WrappedField(field).render(into: &canvas, in: fieldRect, context: context)
-                hints = [("Enter", Phrase.kioskHintNext(lang))]
             }
-            hints.append(("Esc", Phrase.kioskHintBack(lang)))
 
         case .notice(let linkId):
             // A notice to read: no answer, no field; the whole body is its text.
@@ -139,7 +133,6 @@ public struct KioskView {
             let last = state.notice == nil ? bottom + 1 : bottom
             text.render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, last - top), columns: body.columns), context: context)
             canvas.cursor = nil
-            hints = [("Enter", Phrase.kioskHintContinue(lang)), ("Esc", Phrase.kioskHintBack(lang))]
 
         case .review(let cursor):
             canvas.write(Phrase.kioskReviewTitle(lang), row: top, in: body, style: Style(.accent, .bold), direction: context.direction)
@@ -179,7 +172,6 @@ public struct KioskView {
                 }
             }
             canvas.cursor = nil
-            hints = [("↑↓", Phrase.kioskHintChoose(lang)), ("Enter", Phrase.kioskHintEdit(lang))]
 
         case .thanks(let code, _):
             top += compact ? 0 : 1
@@ -203,18 +195,16 @@ public struct KioskView {
                 HelpText(Phrase.kioskThanksNext(lang)).render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns), context: context)
             }
             canvas.cursor = nil
-            // No key hint: a patient's Enter does nothing for the first 20 s, and the hint must not promise it.
-            hints = []
         }
 
-        hints.append(("F2", Phrase.kioskHintLanguage(lang)))
 
         if let notice = state.notice {
             let role: Role = notice == .kioskSaveFailed ? .error : .warning
             canvas.fill(Rect(row: bottom, column: 0, rows: 1, columns: size.columns), style: .text)
             canvas.write(truncate(notice(lang), width: body.columns, ellipsis: symbols.ellipsis), row: bottom, in: body, style: Style(role, .bold), direction: context.direction)
         }
-        KeyHints(hints).render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
+        // The footer is the screen's key bindings, the same table that handles the keys.
+        state.bindings.hints.render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
 
         switch state.overlay {
         case .idle(let deadline)?:
