@@ -38,6 +38,16 @@ public enum KioskAction: Equatable, Sendable {
 }
 
 extension KioskState {
+    /// Whether Esc on the question or notice shown leads anywhere (the first one has nothing before it).
+    var canGoBack: Bool {
+        switch screen {
+        case .question(let linkId), .notice(let linkId):
+            if returnToReview || closingQuestions.contains(linkId) { return true }
+            return (mainSteps.firstIndex(of: linkId) ?? 0) > 0
+        default: return false
+        }
+    }
+
     /// The keys of the screen shown now, with their footer hints in the patient's language.
     ///
     /// The one table for both: ``handle(_:now:)`` dispatches through it and ``KioskView`` draws
@@ -61,7 +71,9 @@ extension KioskState {
         }
         let refuse = B([.control("c"), .control("z"), .control("\\"), .control("d")], .refuseExit)
         let language = B([.function(2)], .switchLanguage, label: "F2", hint: Phrase.kioskHintLanguage(lang))
-        let back = B([.escape, .pageUp, .backTab], .back, label: "Esc", hint: Phrase.kioskHintBack(lang))
+        // On the first question there is nothing to go back to: Esc does nothing there, and says nothing.
+        let back = canGoBack ? B([.escape, .pageUp, .backTab], .back, label: "Esc", hint: Phrase.kioskHintBack(lang))
+                             : B([.escape, .pageUp, .backTab], .back)
         var screenBindings: [B]
         var fallback: [B] = []
         switch screen {
