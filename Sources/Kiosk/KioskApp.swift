@@ -11,6 +11,8 @@ public struct KioskProgram: Program {
         case submitted(code: String)
         /// A write failed; what the patient gave stays on screen and is written again later.
         case saveFailed
+        /// The intake could not be stored; the patient's answers stay on screen.
+        case submitFailed
         /// The database's answer to a staff PIN (nil: leave).
         case pinChecked(KioskState.StaffRefusal?)
         /// The clock passed midnight.
@@ -25,15 +27,18 @@ public struct KioskProgram: Program {
         self.view = view
     }
 
-    public mutating func update(_ event: ProgramEvent<Message>, now: Double) -> [KioskEffect] {
+    public mutating func update(_ event: ProgramEvent<Key, Message>, now: Double) -> [KioskEffect] {
         switch event {
-        case .key(let key): return state.handle(key, now: now)
+        case .input(let key): return state.handle(key, now: now)
         case .tick: return state.tick(now: now)
         case .message(.submitted(let code)):
             state.submitted(code: code, now: now)
             return []
         case .message(.saveFailed):
             state.saveFailed()
+            return []
+        case .message(.submitFailed):
+            state.submitFailed()
             return []
         case .message(.pinChecked(let refusal)): return state.staffPINChecked(refusal)
         case .message(.newDay(let day)):
@@ -54,38 +59,36 @@ public struct KioskProgram: Program {
 /// runtime's, and the state it drives is a value that tests can also drive without it.
 public final class KioskApp {
     public var state: KioskState { runtime.program.state }
-    let questionnaire: Questionnaire
     let store: IntakeStore
     let kioskID: String
     let today: () -> Day
-    let recorder: IntakeRecorder
-    /// With no staff PIN set, whether the staff chord closes the kiosk (`--allow-no-pin`).
-    let allowNoPIN: Bool
-    let runtime: ProgramRuntime<KioskProgram>
+    let effects: KioskEffects
+    var recorder: IntakeRecorder { effects.recorder }
+    let runtime: ProgramRuntime<KioskProgram, TerminalDisplay>
     public var finished: Bool { runtime.finished }
 
     public init(questionnaire: Questionnaire, store: IntakeStore, backend: TerminalBackend, symbols: Symbols,
                 bidi: KioskView.BidiHandling = .program, timings: KioskTimings = KioskTimings(), kioskID: String, clock: @escaping () -> Double,
                 today: @escaping () -> Day = { Day.today() }, shouldStop: @escaping () -> Bool = { false },
                 allowNoPIN: Bool = false, staffNotes: [String] = []) {
-        self.allowNoPIN = allowNoPIN
-        self.questionnaire = questionnaire
         self.store = store
         self.kioskID = kioskID
         self.today = today
-        self.recorder = IntakeRecorder(questionnaire: questionnaire, store: store, kioskID: kioskID, today: today)
+        self.effects = KioskEffects(store: store, questionnaire: questionnaire, kioskID: kioskID, today: today,
+                                    allowNoPIN: allowNoPIN, closedBy: "closed")
         var state = KioskState(questionnaire: questionnaire, timings: timings, staffPINIsSet: store.hasStaffPIN,
                                today: today(), now: clock())
         state.staffNotes = staffNotes
         runtime = ProgramRuntime(program: KioskProgram(state: state, view: KioskView(symbols: symbols, bidi: bidi)),
-                                 backend: backend, clock: clock, shouldStop: shouldStop)
-        runtime.perform = { [unowned self] effect in self.perform(effect) }
+                                 display: TerminalDisplay(backend), clock: clock, shouldStop: shouldStop)
+        runtime.perform = { [unowned self] effect in
+            let messages = self.effects.perform(effect, state: self.state)
+            if effect == .exit { self.runtime.stop() }
+            return messages
+        }
         runtime.subscriptions = { [unowned self] in
             // A write that failed is tried again at the next event, whether or not it brings an answer.
-            var messages: [KioskProgram.Message] = []
-            if self.needsResync {
-                do { try self.resync() } catch { messages.append(.saveFailed) }
-            }
+            var messages = self.effects.resync(self.state)
             let day = self.today()
             if day != self.state.today { messages.append(.newDay(day)) }
             return messages
@@ -123,64 +126,6 @@ public final class KioskApp {
 
     /// Draws, waits for one key or the next deadline, and handles it.
     public func step() { runtime.step() }
-
-    /// Set when a write failed: the next effect first writes every answer on screen again,
-    /// so a moment's database trouble loses nothing the patient gave.
-    private var needsResync = false
-
-    private func resync() throws {
-        guard needsResync, state.hasDraft else { needsResync = false; return }
-        if recorder.draft == nil { try recorder.start(state.language) }
-        for (linkId, values) in state.answers.values { try recorder.save(linkId, values) }
-        needsResync = false
-    }
-
-    /// Carries out one effect against the store; what comes of it goes back to the state as messages.
-    private func perform(_ effect: KioskEffect) -> [KioskProgram.Message] {
-        var messages: [KioskProgram.Message] = []
-        if needsResync {
-            do { try resync() } catch { messages.append(.saveFailed) }
-        }
-        do {
-            switch effect {
-            case .startDraft(let language): try recorder.start(language)
-            case .save(let linkId, let values): try recorder.save(linkId, values)
-            case .remove(let linkId): try recorder.save(linkId, [])
-            case .setLanguage(let language): try recorder.setLanguage(language)
-            case .submit(let answers, let language):
-                messages.append(.submitted(code: try recorder.submit(answers, language: language)))
-            case .abandon(let reason):
-                needsResync = false
-                try recorder.abandon(reason: reason)
-            case .verifyPIN(let pin): messages.append(.pinChecked(try checkPIN(pin)))
-            case .exit:
-                // Staff closing the kiosk mid-intake: the patient's answers go, not wait for the next start.
-                if state.hasDraft { try? recorder.abandon(reason: "kiosk closed by staff") }
-                runtime.stop()
-            }
-        } catch {
-            // Nothing the patient did is lost by a failed write: it stays in memory and on screen,
-            // and is written again with the next answer.
-            needsResync = true
-            messages.append(.saveFailed)
-        }
-        return messages
-    }
-
-    /// Asks the database about a PIN typed at the staff prompt; nil means "leave", after auditing the exit.
-    private func checkPIN(_ pin: String) throws -> KioskState.StaffRefusal? {
-        switch try store.checkStaffPIN(pin, kiosk: kioskID) {
-        case .accepted:
-            try store.record(.kioskExit, user: kioskID, detail: "closed by staff PIN")
-            return nil
-        case .notSet:
-            guard allowNoPIN else { return .noPIN }
-            try store.record(.kioskExit, user: kioskID, detail: "closed without a PIN (--allow-no-pin)")
-            return nil
-        case .wrong(let seconds): return .wrong(retryAfter: seconds)
-        case .locked(let until): return .locked(until: ClockText.local(until, "%H:%M"))
-        }
-    }
 
     /// The open draft's code, if a patient is mid-intake.
     public var draftCode: String? { recorder.draft?.code }

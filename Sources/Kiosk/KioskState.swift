@@ -534,6 +534,40 @@ public struct KioskState {
         return []
     }
 
+    // MARK: Whole answers, from the line-by-line kiosk
+
+    /// A choice answered in one go (a line of numbers): exactly these options (from 0) marked, then Enter.
+    mutating func answerChoice(_ indices: [Int], now: Double) -> [KioskEffect] {
+        guard var editor, case .choice(var list) = editor.control else { return [] }
+        list.clearSelection()
+        for i in indices { list.mode == .multiple ? list.toggle(i) : list.select(i) }
+        if let first = indices.first { list.moveCursor(to: first) }
+        editor.control = .choice(list)
+        self.editor = editor
+        touched = true
+        return handle(.enter, now: now)
+    }
+
+    /// A typed answer given whole (a line), then Enter.
+    mutating func answerText(_ text: String, now: Double) -> [KioskEffect] {
+        guard var editor, case .text(var field) = editor.control else { return [] }
+        field.setText(text)
+        editor.control = .text(field)
+        self.editor = editor
+        return handle(.enter, now: now)
+    }
+
+    /// The question's saved answer given again (an empty line in line mode), whatever was tried since.
+    mutating func keepAnswer(now: Double) -> [KioskEffect] {
+        guard case .question(let linkId) = screen, let item = questionnaire.item(linkId) else { return [] }
+        editor = AnswerEditor(item: item, current: answers[linkId], language: language, today: today)
+        touched = true
+        return handle(.enter, now: now)
+    }
+
+    /// The editor of the question shown, for a line-mode prompt that lists its options.
+    var currentEditor: AnswerEditor? { editor }
+
     // MARK: Language and reset
 
     private mutating func switchLanguage() -> [KioskEffect] {

@@ -1,7 +1,7 @@
-/// What a program is told: a key, time passing, or the answer to one of its effects.
-public enum ProgramEvent<Message> {
-    /// A key the person pressed (`.resize` too: read the size from ``Program/resized(to:)``).
-    case key(Key)
+/// What a program is told: input, time passing, or the answer to one of its effects.
+public enum ProgramEvent<Input, Message> {
+    /// What the person did: a key on a full screen (`.resize` too), a line in line mode.
+    case input(Input)
     /// Time passed with no key: idle prompts, countdowns, screens that clear themselves.
     case tick
     /// What an effect (a storage write, a print, a PIN check) or a subscription came back with.
@@ -16,12 +16,16 @@ public enum ProgramEvent<Message> {
 public protocol Program {
     associatedtype Message
     associatedtype Effect
+    /// What the person gives: keys on a full screen, lines in line mode.
+    associatedtype Input = Key
+    /// What is shown: a canvas of cells, or a transcript of lines.
+    associatedtype Frame = Canvas
 
     /// Handles one event at `now` (seconds on a monotonic clock) and says what must be done outside.
-    mutating func update(_ event: ProgramEvent<Message>, now: Double) -> [Effect]
+    mutating func update(_ event: ProgramEvent<Input, Message>, now: Double) -> [Effect]
 
-    /// The screen for this state: the same state, size and time always give the same cells.
-    func view(size: Size, now: Double) -> Canvas
+    /// What to show for this state: the same state, size and time always give the same frame.
+    func view(size: Size, now: Double) -> Frame
 
     /// When the next timed event is due, so the runtime can sleep until then (nil: only keys matter).
     func nextDeadline() -> Double?
@@ -34,15 +38,35 @@ extension Program {
     public mutating func resized(to size: Size) {}
 }
 
+/// Where a program is shown and its input read: a terminal of cells and keys, or lines in and out.
+public protocol ProgramDisplay: AnyObject {
+    associatedtype Input
+    associatedtype Frame
+    var size: Size { get }
+    /// Shows the frame, sending only what changed since the last one.
+    func present(_ frame: Frame)
+    /// The next input, or nil when `timeout` passes first (nil timeout waits for ever).
+    func next(timeout: Duration?) -> Input?
+}
+
+/// A ``TerminalBackend`` (ncurses or memory) as the display of full-screen programs.
+public final class TerminalDisplay: ProgramDisplay {
+    public let backend: TerminalBackend
+    public init(_ backend: TerminalBackend) { self.backend = backend }
+    public var size: Size { backend.size }
+    public func present(_ frame: Canvas) { backend.present(frame) }
+    public func next(timeout: Duration?) -> Key? { backend.nextKey(timeout: timeout) }
+}
+
 /// The one loop every front end runs on: it owns the terminal, the clock, termination signals,
 /// resizes, idle timers and effects, and feeds each effect's outcome back to the program.
 ///
 /// A `final class` because it owns the terminal and the loop's progress; the program it drives
 /// is a value that tests can also drive without it.
-public final class ProgramRuntime<P: Program> {
+public final class ProgramRuntime<P: Program, D: ProgramDisplay> where D.Input == P.Input, D.Frame == P.Frame {
     /// The program's current state.
     public var program: P
-    public let backend: TerminalBackend
+    public let display: D
     let clock: () -> Double
     /// Asked after every wait: true once SIGTERM or SIGHUP arrived.
     let shouldStop: () -> Bool
@@ -56,16 +80,19 @@ public final class ProgramRuntime<P: Program> {
     public var pollInterval: () -> Double? = { nil }
     /// Called once when a termination signal stops the loop, before it returns.
     public var onTermination: () -> Void = {}
+    /// Whether a wait for the program's deadline that ends with no input means the deadline has come,
+    /// whatever the clock says: a line reader reports "nothing came in time" itself.
+    public var timeoutMeansDeadline = false
     public private(set) var finished = false
 
-    public init(program: P, backend: TerminalBackend, clock: @escaping () -> Double,
+    public init(program: P, display: D, clock: @escaping () -> Double,
                 shouldStop: @escaping () -> Bool = { false }, heartbeat: Double = 1.0) {
         self.program = program
-        self.backend = backend
+        self.display = display
         self.clock = clock
         self.shouldStop = shouldStop
         self.heartbeat = heartbeat
-        self.program.resized(to: backend.size)
+        self.program.resized(to: display.size)
     }
 
     /// Ends the loop after the current step (an effect such as "leave" calls this).
@@ -80,25 +107,32 @@ public final class ProgramRuntime<P: Program> {
     public func step() {
         deliver(subscriptions())
         let now = clock()
-        program.resized(to: backend.size)
-        backend.present(program.view(size: backend.size, now: now))
+        program.resized(to: display.size)
+        display.present(program.view(size: display.size, now: now))
         // Wake at least once a heartbeat so a countdown on screen keeps moving.
-        var wait = max(0.05, min(heartbeat, (program.nextDeadline() ?? now + heartbeat) - now))
-        if let poll = pollInterval() { wait = min(wait, poll) }
-        let key = backend.nextKey(timeout: .milliseconds(Int(wait * 1000)))
+        let deadline = program.nextDeadline()
+        var wait: Double? = deadline.map { max(0.05, min(heartbeat, $0 - now)) } ?? (heartbeat.isFinite ? heartbeat : nil)
+        if let poll = pollInterval() { wait = min(wait ?? poll, poll) }
+        let input = display.next(timeout: wait.map { .milliseconds(Int(($0 * 1000).rounded(.up))) })
         if shouldStop() {
             onTermination()
             finished = true
             return
         }
         deliver(subscriptions())
-        program.resized(to: backend.size)
-        send(key.map { .key($0) } ?? .tick)
+        program.resized(to: display.size)
+        if let input {
+            send(.input(input))
+        } else if timeoutMeansDeadline, let deadline {
+            send(.tick, at: max(clock(), deadline))
+        } else {
+            send(.tick)
+        }
     }
 
     /// Gives the program one event and carries out what it asks, feeding outcomes back until none remain.
-    public func send(_ event: ProgramEvent<P.Message>) {
-        var pending = program.update(event, now: clock())
+    public func send(_ event: ProgramEvent<P.Input, P.Message>, at time: Double? = nil) {
+        var pending = program.update(event, now: time ?? clock())
         while !pending.isEmpty {
             let effect = pending.removeFirst()
             for message in perform(effect) {
