@@ -15,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The one text cleaner: escape sequences, controls and invisible characters out.
@@ -80,13 +79,15 @@ let package = Package(
                 "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi", "Printing",
                 "ReviewStation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "intake-bench",
             dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage"]
         ),
+
+        // What the test targets share: snapshot files, a seeded generator, temporary folders.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "IntakeModelTests", dependencies: ["IntakeModel"],
                     exclude: ["JSONTestSuite", "Fixtures-questionnaire-1.0.0.json"]),
@@ -97,18 +98,18 @@ let package = Package(
         ),
         .testTarget(
             name: "IntakeSummaryTests",
-            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"],
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "TestSupport"],
             exclude: ["__Snapshots__"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["intake", "IntakeModel", "IntakeStorage", "Kiosk"], exclude: ["Golden"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
+        .testTarget(name: "CLITests", dependencies: ["intake", "TestSupport", "IntakeModel", "IntakeStorage", "Kiosk"], exclude: ["Golden"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+        .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage", "TestSupport"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
         .testTarget(name: "PrintingTests", dependencies: ["Printing"]),
         .testTarget(
             name: "KioskTests",
             dependencies: [
-                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi",
+                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["__Snapshots__"]
@@ -116,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "ReviewStationTests",
             dependencies: [
-                "ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing",
+                "ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["__Snapshots__"]

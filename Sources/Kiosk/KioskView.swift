@@ -6,7 +6,7 @@ import TerminalUI
 /// Pure: the same state, size and time give the same cells, which is what the
 /// snapshot tests rely on and what keeps redraws small (only changed cells go out).
 public struct KioskView {
-    public static let minimumSize = Size(rows: 12, columns: 40)
+    public static let minimumSize = Chrome.minimumSize
 
     public let symbols: Symbols
     public let bidi: BidiHandling
@@ -27,22 +27,15 @@ public struct KioskView {
     public func render(_ state: KioskState, size: Size, now: Double) -> Canvas {
         var canvas = Canvas(size: size)
         let lang = state.language
-        canvas.bidiBase = bidi == .terminal ? nil : (lang.isRightToLeft ? .rightToLeft : .leftToRight)
-        let context = RenderContext(symbols: symbols, direction: lang.isRightToLeft ? .rightToLeft : .leftToRight)
-        guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
-            SizeNotice(message: Phrase.kioskTooSmall(lang), minimum: Self.minimumSize).render(into: &canvas, context: context)
+        let chrome = Chrome(symbols: symbols, direction: lang.isRightToLeft ? .rightToLeft : .leftToRight, programBidi: bidi == .program)
+        // The header is the clinic, on every screen.
+        guard let page = chrome.page(size: size, title: Phrase.clinicHeader(lang), tooSmall: Phrase.kioskTooSmall(lang), canvas: &canvas) else {
             return canvas
         }
-        let compact = size.rows < 16
-        let body = Rect(row: 0, column: 1, rows: size.rows, columns: size.columns - 2)
+        let context = page.context, compact = page.compact, body = page.body
 
-        // Header: the clinic, on every screen.
-        canvas.fill(Rect(row: 0, column: 0, rows: 1, columns: size.columns), style: Style(.accent, .reverse))
-        canvas.write(Phrase.clinicHeader(lang), row: 0, in: body, style: Style(.accent, [.reverse, .bold]), direction: context.direction)
-
-        let footerRow = size.rows - 1
         var top = 1
-        let bottom = footerRow - 1  // the notice line
+        let bottom = page.messageRow
 
         switch state.screen {
         case .welcome(let list):
@@ -183,7 +176,7 @@ public struct KioskView {
             canvas.write(truncate(notice(lang), width: body.columns, ellipsis: symbols.ellipsis), row: bottom, in: body, style: Style(role, .bold), direction: context.direction)
         }
         // The footer is the screen's key bindings, the same table that handles the keys.
-        state.bindings.hints.render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
+        chrome.footer(state.bindings.hints, on: page, into: &canvas)
 
         switch state.overlay {
         case .idle(let deadline)?:

@@ -5,7 +5,7 @@ import TerminalUI
 
 /// Draws a ``StationState`` into a canvas of any size; pure, like the kiosk's view.
 public struct StationView {
-    public static let minimumSize = Size(rows: 12, columns: 40)
+    public static let minimumSize = Chrome.minimumSize
 
     public let symbols: Symbols
     /// Whether the program puts right-to-left text in visual order (false: the terminal does).
@@ -38,25 +38,15 @@ public struct StationView {
         var canvas = Canvas(size: size)
         let lang = state.language
         let direction: LayoutDirection = lang.isRightToLeft ? .rightToLeft : .leftToRight
-        canvas.bidiBase = programBidi ? direction : nil
-        let context = RenderContext(symbols: symbols, direction: direction)
-        guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
-            SizeNotice(message: Phrase.kioskTooSmall(lang), minimum: Self.minimumSize).render(into: &canvas, context: context)
+        let chrome = Chrome(symbols: symbols, direction: direction, programBidi: programBidi)
+        // The header: the station, and who is signed in.
+        guard let page = chrome.page(size: size, title: Phrase.stationTitle(lang),
+                                     trailing: state.user.map { Phrase.stationSignedInAs(lang, PatientText.clean($0.name)) },
+                                     tooSmall: Phrase.kioskTooSmall(lang), canvas: &canvas) else {
             return canvas
         }
-        let compact = size.rows < 16
-        let body = Rect(row: 0, column: 1, rows: size.rows, columns: size.columns - 2)
-
-        // Header: the station, and who is signed in.
-        canvas.fill(Rect(row: 0, column: 0, rows: 1, columns: size.columns), style: Style(.accent, .reverse))
-        canvas.write(Phrase.stationTitle(lang), row: 0, in: body, style: Style(.accent, [.reverse, .bold]), direction: direction)
-        if let user = state.user {
-            let who = truncate(Phrase.stationSignedInAs(lang, PatientText.clean(user.name)), width: body.columns / 2, ellipsis: symbols.ellipsis)
-            canvas.write(who, row: 0, in: body, style: Style(.accent, .reverse), direction: direction == .leftToRight ? .rightToLeft : .leftToRight)
-        }
-
-        let footerRow = size.rows - 1
-        let bottom = footerRow - 1
+        let context = page.context, compact = page.compact, body = page.body
+        let bottom = page.messageRow
         var top = compact ? 1 : 2
         var hints: [(key: String, label: String)] = []
         canvas.cursor = nil
@@ -240,7 +230,7 @@ public struct StationView {
                 canvas.write(line, row: first + i, in: body, style: Style(state.message != nil && state.messageIsError ? .error : .success, .bold), direction: direction)
             }
         }
-        KeyHints(hints).render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
+        chrome.footer(KeyHints(hints), on: page, into: &canvas)
         return canvas
     }
 
