@@ -97,6 +97,8 @@ public struct StationState {
     public private(set) var pageStart: QueueCursor?
     /// Rows that fit on the queue screen; the app sets it from the terminal size.
     public var pageSize = 10
+    /// Detail lines that fit on the detail screen, what PageUp and PageDown move by there; set with `pageSize`.
+    public var detailPageSize = 10
     var selectLastOnLoad = false
 
     // Detail and decision
@@ -126,6 +128,13 @@ public struct StationState {
         let key = key.cleaningPaste(PatientText.clean)
         if key == .function(2) {
             language = language == .en ? .ar : .en
+            // Everything on screen follows, the decision form's choices too.
+            if var form {
+                for i in form.items.indices {
+                    form.items[i].choice.options = ReviewDecision.allCases.map { ChoiceList.Option(StationText.decisionName($0, language)) }
+                }
+                self.form = form
+            }
             return []
         }
         if key == .control("q") || key == .function(10) {
@@ -338,8 +347,8 @@ public struct StationState {
         switch key {
         case .up: scroll = max(0, scroll - 1)
         case .down: scroll = min(max(0, count - 1), scroll + 1)
-        case .pageUp: scroll = max(0, scroll - max(1, pageSize))
-        case .pageDown: scroll = min(max(0, count - 1), scroll + max(1, pageSize))
+        case .pageUp: scroll = max(0, scroll - max(1, detailPageSize))
+        case .pageDown: scroll = min(max(0, count - 1), scroll + max(1, detailPageSize))
         case .home: scroll = 0
         case .escape:
             self.detail = nil
