@@ -1,5 +1,6 @@
 import Foundation
 import IntakeModel
+import IntakeRules
 import IntakeStorage
 import TerminalUI
 
@@ -89,7 +90,10 @@ public struct StationView {
             top += compact ? 1 : 2
 
             let wide = body.columns >= 70
-            let badgeWidth = wide ? 26 : 9
+            // Columns never overlap: the procedures column is as wide as the screen allows (wider from
+            // 100 columns on), each badge gets an equal share of it and is cut to that share if it must be.
+            let shortest = state.rows.map { row in row.procedures.reduce(0) { $0 + displayWidth(StationText.procedureShort($1, lang)) + 1 } }.max() ?? 0
+            let badgeWidth = wide ? (body.columns >= 96 ? 40 : 26) : max(9, shortest)
             let statusWidth = wide ? 12 : 9
             let codeWidth = 8
             let timeWidth = wide ? 6 : 0
@@ -102,9 +106,13 @@ public struct StationView {
                 cells.append((code, style, codeWidth))
                 cells.append((name, style, nameWidth))
                 if wide { cells.append((age, style, ageWidth)) }
-                var used = 0
-                for badge in badges { cells.append((badge.0, badge.1, displayWidth(badge.0) + 1)); used += displayWidth(badge.0) + 1 }
-                cells.append(("", style, max(0, badgeWidth - used)))
+                // Badges as wide as their words when they all fit, else an equal share each, cut to it.
+                let natural = badges.map { displayWidth($0.0) + 1 }
+                let widths = natural.reduce(0, +) <= badgeWidth ? natural
+                    : Array(repeating: badges.isEmpty ? 0 : badgeWidth / badges.count, count: badges.count)
+                for (badge, width) in zip(badges, widths) { cells.append((badge.0, badge.1, width)) }
+                let used = widths.reduce(0, +)
+                if badgeWidth > used { cells.append(("", style, badgeWidth - used)) }
                 cells.append((status, statusStyle, statusWidth))
                 return cells
             }
@@ -220,6 +228,16 @@ public struct StationView {
         }
 
         hints.append(("F2", Phrase.kioskHintLanguage(lang)))
+        if state.screen == .queue, state.message == nil, state.printing.isEmpty {
+            // What the badges' abbreviations stand for, on the line messages use when there is none.
+            // The name without its parenthesis ("Microneedling", not "Microneedling (collagen induction)"), so both fit at 40 columns.
+            let legend = Procedure.allCases.map { procedure in
+                let name = StationText.procedureName(procedure.rawValue, lang)
+                return "\(StationText.procedureShort(procedure.rawValue, lang)) \(name.components(separatedBy: " (").first ?? name)"
+            }
+            canvas.write(truncate(legend.joined(separator: "  "), width: body.columns, ellipsis: symbols.ellipsis), row: bottom, in: body,
+                         style: .muted, direction: direction)
+        }
         // A print still under way stays in view until its outcome replaces it; keys keep working meanwhile.
         if let message = state.message ?? state.printing.last.map({ Phrase.stationPrinting(lang, PatientText.clean($0)) }) {
             // Up to three lines: a message such as where an unprinted summary was saved must be read whole.
