@@ -126,7 +126,9 @@ public struct StationState {
         // A paste is text for the focused field, cleaned like patient text; the choice lists, tab
         // digits and letter commands below match only typed keys, so a paste never acts as one.
         let key = key.cleaningPaste(PatientText.clean)
-        if key == .function(2) {
+        // Only keys the screen's bindings list do anything: the same table the footer is drawn from.
+        guard let action = bindings.action(for: key) else { return [] }
+        if action == .switchLanguage {
             language = language == .en ? .ar : .en
             // Everything on screen follows, the decision form's choices too.
             if var form {
@@ -137,7 +139,7 @@ public struct StationState {
             }
             return []
         }
-        if key == .control("q") || key == .function(10) {
+        if action == .quitOrSignOut {
             guard let user else { return [.quit] }
             signOut()
             return [.signOut(user: user.name, reason: "")]

@@ -49,7 +49,6 @@ public struct StationView {
         let context = page.context, compact = page.compact, body = page.body
         let bottom = page.messageRow
         var top = compact ? 1 : 2
-        var hints: [(key: String, label: String)] = []
         canvas.cursor = nil
 
         switch state.screen {
@@ -66,7 +65,6 @@ public struct StationView {
                 let column = direction == .leftToRight ? body.column + labelWidth : body.right - labelWidth - fieldWidth
                 field.render(into: &canvas, in: Rect(row: row, column: column, rows: 1, columns: fieldWidth), context: context.focused(focused))
             }
-            hints = [("Tab", Phrase.stationHintNextField(lang)), ("Enter", Phrase.stationHintSignIn(lang)), ("^Q", Phrase.stationHintQuit(lang))]
 
         case .queue:
             // Tabs and the search field.
@@ -143,12 +141,6 @@ public struct StationView {
                             cells: columns(timeText(row.submittedAt), row.code, PatientText.clean(row.patientName ?? ""), age, badges, status,
                                            style: style, statusStyle: statusStyle))
             }
-            if state.searchFocused {
-                hints = [("Enter", Phrase.stationHintSearch(lang)), ("Esc", Phrase.stationHintBack(lang))]
-            } else {
-                hints = [("↑↓", Phrase.stationHintMove(lang)), ("Enter", Phrase.stationHintOpen(lang)), ("1-3", Phrase.stationHintFilter(lang)),
-                         ("/", Phrase.stationHintSearch(lang)), ("PgDn", Phrase.stationHintPage(lang)), ("F10", Phrase.stationHintSignOut(lang))]
-            }
 
         case .detail:
             guard let detail = state.detail else { break }
@@ -169,8 +161,6 @@ public struct StationView {
                 }
                 if row >= bottom { break }
             }
-            hints = [("↑↓", Phrase.stationHintScroll(lang)), ("d", Phrase.stationHintDecide(lang)), ("p", Phrase.stationHintPrint(lang)),
-                     ("Esc", Phrase.stationHintBack(lang))]
 
         case .decision:
             guard let detail = state.detail, let form = state.form else { break }
@@ -223,11 +213,8 @@ public struct StationView {
                 let stars = TextField(text: String(repeating: "*", count: form.password.text.count))
                 _ = field(&canvas, Phrase.stationSignPassword(lang), stars, focused: form.focus == .password, row: top, body: body, context: context)
             }
-            hints = [("Tab", Phrase.stationHintNextField(lang)), ("↑↓", Phrase.stationHintMove(lang)), ("Enter", Phrase.stationHintSign(lang)),
-                     ("Esc", Phrase.stationHintBack(lang))]
         }
 
-        hints.append(("F2", Phrase.kioskHintLanguage(lang)))
         if state.screen == .queue, state.message == nil, state.printing.isEmpty {
             // What the badges' abbreviations stand for, on the line messages use when there is none.
             // The name without its parenthesis ("Microneedling", not "Microneedling (collagen induction)"), so both fit at 40 columns.
@@ -248,7 +235,8 @@ public struct StationView {
                 canvas.write(line, row: first + i, in: body, style: Style(state.message != nil && state.messageIsError ? .error : .success, .bold), direction: direction)
             }
         }
-        chrome.footer(KeyHints(hints), on: page, into: &canvas)
+        // The footer is the screen's key bindings, the same table that takes the keys.
+        chrome.footer(state.bindings.hints, on: page, into: &canvas)
         return canvas
     }
 

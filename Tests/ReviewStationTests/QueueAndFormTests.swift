@@ -68,4 +68,38 @@ struct QueueAndFormTests {
         #expect(h.app.state.scroll == StationView.detailRows(for: Size(rows: 24, columns: 80)))
         #expect(StationView.detailRows(for: Size(rows: 24, columns: 80)) != StationView.queueRows(for: Size(rows: 24, columns: 80)))
     }
+
+    /// Every hint shown on every screen names a key that changes something there.
+    @Test func everyHintShownNamesAKeyThatActs() throws {
+        let h = try Harness()
+        _ = try h.submit()
+        let view = StationView(symbols: .unicode, timeText: { _ in "09:40" }, today: { Day(iso: "2026-11-22")! })
+        let size = Size(rows: 24, columns: 80)
+        func check() {
+            let state = h.app.state
+            let before = view.render(state, size: size, now: h.clock.now)
+            let keys: [Key] = [.tab, .enter, .escape, .up, .down, .pageDown, .control("q"), .function(10), .function(2),
+                               .character("1"), .character("2"), .character("/"), .character("d"), .character("p")]
+            for binding in state.bindings.bindings where binding.isShown {
+                let acts = keys.contains { key in
+                    guard binding.matches(key) else { return false }
+                    var copy = state
+                    return !copy.handle(key, now: h.clock.now).isEmpty || view.render(copy, size: size, now: h.clock.now) != before
+                }
+                #expect(acts, "\(binding) on \(state.screen)")
+            }
+        }
+        check()                                                     // sign-in
+        h.signIn(); check()                                         // queue
+        h.type([.character("/")]); check(); h.type([.escape])       // search
+        h.type([.enter]); check()                                   // detail
+        h.type([.character("d")]); check()                          // decision
+    }
+
+    @Test func anEmptyQueueDoesNotOfferEnter() throws {
+        let h = try Harness()
+        h.signIn()
+        #expect(!h.screen.contains("Enter Open") && !h.screen.contains("↑↓ Move") && !h.screen.contains("PgDn"))
+        #expect(h.screen.contains("1-3 Filter"))
+    }
 }
