@@ -102,44 +102,29 @@ public final class IntakeStore: Sendable {
 
     /// Runs `updates` in one write transaction, turning database failures into `StorageError`.
     func write<T>(_ updates: (Database) throws -> T) throws(StorageError) -> T {
-        do {
-            return try pool.write(updates)
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw Self.failure(path: path, error)
-        }
+        try write({ $0 }, updates)
     }
 
     /// Runs `value` on a reader, turning database failures into `StorageError`.
     func read<T>(_ value: (Database) throws -> T) throws(StorageError) -> T {
-        do {
-            return try pool.read(value)
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw Self.failure(path: path, error)
-        }
+        try read({ $0 }, value)
     }
 
     /// Runs `updates` in one write transaction; errors of type `E` pass through, and storage
     /// failures are wrapped with `wrap`.
     func write<T, E: Error>(_ wrap: (StorageError) -> E, _ updates: (Database) throws -> T) throws(E) -> T {
-        do {
-            return try pool.write(updates)
-        } catch let error as E {
-            throw error
-        } catch let error as StorageError {
-            throw wrap(error)
-        } catch {
-            throw wrap(Self.failure(path: path, error))
-        }
+        try wrapping(wrap) { try pool.write(updates) }
     }
 
     /// Runs `value` on a reader; errors of type `E` pass through, storage failures are wrapped.
     func read<T, E: Error>(_ wrap: (StorageError) -> E, _ value: (Database) throws -> T) throws(E) -> T {
+        try wrapping(wrap) { try pool.read(value) }
+    }
+
+    /// The one place database failures become `StorageError` (then `E`), for reads and writes alike.
+    private func wrapping<T, E: Error>(_ wrap: (StorageError) -> E, _ body: () throws -> T) throws(E) -> T {
         do {
-            return try pool.read(value)
+            return try body()
         } catch let error as E {
             throw error
         } catch let error as StorageError {
