@@ -17,8 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // The one text cleaner: escape sequences, controls and invisible characters out.
+        // The one text cleaner (escape sequences, controls and invisible characters out) and the one width table.
         .target(name: "TextCleaning"),
+        // The one XDG rule and the one private mkdir -p, for every module that keeps files.
+        .target(name: "Platform"),
         // The questionnaire (FHIR R4), responses, dates and patient-text hygiene.
         .target(
             name: "IntakeModel",
@@ -49,12 +51,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "Platform",
             ]
         ),
         // The reception kiosk: screens built from the questionnaire, flow, idle, autosave.
         .target(
             name: "Kiosk",
-            dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Platform"]
         ),
 
         // GNU FriBidi, through a shim header (see shim.h for the include path).
@@ -66,7 +69,7 @@ let package = Package(
         // Logical-to-visual reordering and Arabic shaping for terminals that do neither.
         .target(name: "Bidi", dependencies: ["CFriBidi"]),
         // Sends the plain-text summary to CUPS `lp`, or saves it to a private file when it cannot.
-        .target(name: "Printing", dependencies: ["TextCleaning"]),
+        .target(name: "Printing", dependencies: ["TextCleaning", "Platform"]),
         // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
         .target(
             name: "ReviewStation",

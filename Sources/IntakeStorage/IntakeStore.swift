@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Platform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -87,14 +88,7 @@ public final class IntakeStore: Sendable {
     public static func defaultPath(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
-        let dataHome: String
-        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
-            dataHome = xdg
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? FileManager.default.homeDirectoryForCurrentUser.path
-            dataHome = URL(fileURLWithPath: home).appendingPathComponent(".local/share").path
-        }
+        let dataHome = XDG.dataHome(environment)
         return URL(fileURLWithPath: dataHome).appendingPathComponent("intake/intake.sqlite").path
     }
 
@@ -138,23 +132,8 @@ public final class IntakeStore: Sendable {
 
     /// Makes each missing folder above `path` with mode 0700.
     static func createFolders(containing path: String) throws(StorageError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        guard !folder.isEmpty else { return }
-        var prefix = folder.hasPrefix("/") ? "/" : ""
-        for component in folder.split(separator: "/") {
-            prefix = prefix.isEmpty || prefix.hasSuffix("/") ? prefix + component : prefix + "/" + component
-            var info = stat()
-            if stat(prefix, &info) == 0 {
-                if info.st_mode & S_IFMT == S_IFDIR { continue }
-                throw .cannotCreateFolder(path: prefix, reason: "a file of that name is in the way")
-            }
-            // Another kiosk may have made it between the stat and the mkdir.
-            if mkdir(prefix, 0o700) == 0 {
-                // mkdir applies the umask; a strict one (0277, say) would leave a folder we cannot use.
-                chmod(prefix, 0o700)
-            } else if errno != EEXIST {
-                throw .cannotCreateFolder(path: prefix, reason: errnoReason())
-            }
+        if let failure = PrivateFolders.create((path as NSString).deletingLastPathComponent) {
+            throw .cannotCreateFolder(path: failure.path, reason: lowercasedFirst(failure.reason))
         }
     }
 
