@@ -24,7 +24,7 @@ let package = Package(
         // The questionnaire (FHIR R4), responses, dates and patient-text hygiene.
         .target(
             name: "IntakeModel",
-            dependencies: ["TextCleaning"],
+            dependencies: ["TextCleaning", "Platform"],
             resources: [
                 .copy("Resources/questionnaire.json"), .copy("Resources/codesystem.json"), .copy("Resources/phrases.json"),
             ]

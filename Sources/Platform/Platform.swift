@@ -66,3 +66,20 @@ public enum PrivateFolders {
         return nil
     }
 }
+
+/// What a path is, in words, for messages that refuse a FIFO, a device or a folder given as a file.
+public enum FileKind {
+    /// What a file of this mode is: "a folder", "a named pipe (FIFO)" and so on.
+    public static func describe(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFREG: "a regular file"
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a named pipe (FIFO)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "not a regular file"
+        }
+    }
+}
