@@ -15,17 +15,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The record's words (procedures, verdicts, statuses, decisions), declared once for every module.
         .target(name: "IntakeVocabulary"),
-        // The one text cleaner: escape sequences, controls and invisible characters out.
+        // The one text cleaner (escape sequences, controls and invisible characters out) and the one width table.
         .target(name: "TextCleaning"),
+        // The one XDG rule and the one private mkdir -p, for every module that keeps files.
+        .target(name: "Platform"),
         // The questionnaire (FHIR R4), responses, dates and patient-text hygiene.
         .target(
             name: "IntakeModel",
-            dependencies: ["TextCleaning"],
+            dependencies: ["TextCleaning", "Platform"],
             resources: [
                 .copy("Resources/questionnaire.json"), .copy("Resources/codesystem.json"), .copy("Resources/phrases.json"),
             ]
@@ -53,12 +54,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "Platform",
             ]
         ),
         // The reception kiosk: screens built from the questionnaire, flow, idle, autosave.
         .target(
             name: "Kiosk",
-            dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI"]
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Platform"]
         ),
 
         // GNU FriBidi, through a shim header (see shim.h for the include path).
@@ -78,7 +80,7 @@ let package = Package(
         // The summary typeset as a PDF (A4 or Letter), Arabic right to left in a Naskh font.
         .target(name: "SummaryPDF", dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "CPangoCairo"]),
         // Sends the summary (the PDF, or plain text) to CUPS `lp`, or saves it to a private file when it cannot.
-        .target(name: "Printing", dependencies: ["TextCleaning"]),
+        .target(name: "Printing", dependencies: ["TextCleaning", "Platform"]),
         // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
         .target(
             name: "ReviewStation",
@@ -91,13 +93,19 @@ let package = Package(
                 "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi", "Printing",
                 "ReviewStation", "SummaryPDF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Release builds link the Swift runtime and Foundation statically and at a fixed address: the
+            // dynamic libraries' relocations and the pages they touch cost the kiosk 8 MiB of its 31 MiB.
+            // (Debug builds, which the tests link against, stay dynamic.)
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-lCoreFoundation", "-l_FoundationICU", "-lFoundationInternationalization", "-lFoundationEssentials", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "intake-bench",
             dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage"]
         ),
+
+        // What the test targets share: snapshot files, a seeded generator, temporary folders.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "IntakeModelTests", dependencies: ["IntakeModel"],
                     exclude: ["JSONTestSuite", "Fixtures-questionnaire-1.0.0.json"]),
@@ -108,16 +116,16 @@ let package = Package(
         ),
         .testTarget(
             name: "IntakeSummaryTests",
-            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary"],
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "TestSupport"],
             exclude: ["__Snapshots__"]
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["intake", "IntakeModel", "IntakeStorage", "Kiosk", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["intake", "TestSupport", "IntakeModel", "IntakeStorage", "Kiosk", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+        .testTarget(name: "IntakeStorageTests", dependencies: ["IntakeStorage", "TestSupport"]),
         .testTarget(name: "BidiTests", dependencies: ["Bidi"]),
         .testTarget(name: "PrintingTests", dependencies: ["Printing"]),
         .testTarget(
@@ -128,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "KioskTests",
             dependencies: [
-                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi", "ReviewStation",
+                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi", "ReviewStation", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["__Snapshots__"]
@@ -136,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "ReviewStationTests",
             dependencies: [
-                "ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing",
+                "ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["__Snapshots__"]

@@ -1,3 +1,4 @@
+import Platform
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -62,16 +63,7 @@ public enum InputFile {
 
     /// What a file of this mode is, in words: "a folder", "a named pipe (FIFO)" and so on.
     public static func kind(of mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFREG: "a regular file"
-        case S_IFDIR: "a folder"
-        case S_IFIFO: "a named pipe (FIFO)"
-        case S_IFCHR: "a character device"
-        case S_IFBLK: "a block device"
-        case S_IFSOCK: "a socket"
-        case S_IFLNK: "a symbolic link"
-        default: "not a regular file"
-        }
+        FileKind.describe(mode)
     }
 }
 

@@ -24,3 +24,6 @@ public enum PatientText {
         return text.precomposedStringWithCanonicalMapping
     }
 }
+
+/// The one width table, from the cleaner's module: the summary measures and wraps with it.
+public typealias TextWidth = TextCleaning.TextWidth

@@ -1,3 +1,4 @@
+import Platform
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -170,16 +171,7 @@ enum FileSafety {
 
     /// What a file of this mode is, in words.
     static func kind(of mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFREG: "a regular file"
-        case S_IFDIR: "a folder"
-        case S_IFIFO: "a named pipe (FIFO)"
-        case S_IFCHR: "a character device"
-        case S_IFBLK: "a block device"
-        case S_IFSOCK: "a socket"
-        case S_IFLNK: "a symbolic link"
-        default: "not a regular file"
-        }
+        FileKind.describe(mode)
     }
 
     /// Whether another process has the WAL-mode database at `path` open.

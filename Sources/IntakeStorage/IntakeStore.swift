@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Platform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -89,14 +90,7 @@ public final class IntakeStore: Sendable {
     public static func defaultPath(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
-        let dataHome: String
-        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
-            dataHome = xdg
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? FileManager.default.homeDirectoryForCurrentUser.path
-            dataHome = URL(fileURLWithPath: home).appendingPathComponent(".local/share").path
-        }
+        let dataHome = XDG.dataHome(environment)
         return URL(fileURLWithPath: dataHome).appendingPathComponent("intake/intake.sqlite").path
     }
 
@@ -104,44 +98,29 @@ public final class IntakeStore: Sendable {
 
     /// Runs `updates` in one write transaction, turning database failures into `StorageError`.
     func write<T>(_ updates: (Database) throws -> T) throws(StorageError) -> T {
-        do {
-            return try pool.write(updates)
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw Self.failure(path: path, error)
-        }
+        try write({ $0 }, updates)
     }
 
     /// Runs `value` on a reader, turning database failures into `StorageError`.
     func read<T>(_ value: (Database) throws -> T) throws(StorageError) -> T {
-        do {
-            return try pool.read(value)
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw Self.failure(path: path, error)
-        }
+        try read({ $0 }, value)
     }
 
     /// Runs `updates` in one write transaction; errors of type `E` pass through, and storage
     /// failures are wrapped with `wrap`.
     func write<T, E: Error>(_ wrap: (StorageError) -> E, _ updates: (Database) throws -> T) throws(E) -> T {
-        do {
-            return try pool.write(updates)
-        } catch let error as E {
-            throw error
-        } catch let error as StorageError {
-            throw wrap(error)
-        } catch {
-            throw wrap(Self.failure(path: path, error))
-        }
+        try wrapping(wrap) { try pool.write(updates) }
     }
 
     /// Runs `value` on a reader; errors of type `E` pass through, storage failures are wrapped.
     func read<T, E: Error>(_ wrap: (StorageError) -> E, _ value: (Database) throws -> T) throws(E) -> T {
+        try wrapping(wrap) { try pool.read(value) }
+    }
+
+    /// The one place database failures become `StorageError` (then `E`), for reads and writes alike.
+    private func wrapping<T, E: Error>(_ wrap: (StorageError) -> E, _ body: () throws -> T) throws(E) -> T {
         do {
-            return try pool.read(value)
+            return try body()
         } catch let error as E {
             throw error
         } catch let error as StorageError {
@@ -155,23 +134,8 @@ public final class IntakeStore: Sendable {
 
     /// Makes each missing folder above `path` with mode 0700.
     static func createFolders(containing path: String) throws(StorageError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        guard !folder.isEmpty else { return }
-        var prefix = folder.hasPrefix("/") ? "/" : ""
-        for component in folder.split(separator: "/") {
-            prefix = prefix.isEmpty || prefix.hasSuffix("/") ? prefix + component : prefix + "/" + component
-            var info = stat()
-            if stat(prefix, &info) == 0 {
-                if info.st_mode & S_IFMT == S_IFDIR { continue }
-                throw .cannotCreateFolder(path: prefix, reason: "a file of that name is in the way")
-            }
-            // Another kiosk may have made it between the stat and the mkdir.
-            if mkdir(prefix, 0o700) == 0 {
-                // mkdir applies the umask; a strict one (0277, say) would leave a folder we cannot use.
-                chmod(prefix, 0o700)
-            } else if errno != EEXIST {
-                throw .cannotCreateFolder(path: prefix, reason: errnoReason())
-            }
+        if let failure = PrivateFolders.create((path as NSString).deletingLastPathComponent) {
+            throw .cannotCreateFolder(path: failure.path, reason: lowercasedFirst(failure.reason))
         }
     }
 

@@ -3,43 +3,96 @@ import IntakeModel
 import IntakeStorage
 import TerminalUI
 
-/// Runs the kiosk: draws the state, reads keys, and carries out effects against the store.
+/// The kiosk as a ``Program``: its pure state and the view that draws it.
+public struct KioskProgram: Program {
+    /// What comes back to the kiosk from outside it: effects' outcomes and the calendar.
+    public enum Message: Equatable, Sendable {
+        /// The intake was stored under this code.
+        case submitted(code: String)
+        /// A write failed; what the patient gave stays on screen and is written again later.
+        case saveFailed
+        /// The intake could not be stored; the patient's answers stay on screen.
+        case submitFailed
+        /// The database's answer to a staff PIN (nil: leave).
+        case pinChecked(KioskState.StaffRefusal?)
+        /// The clock passed midnight.
+        case newDay(Day)
+    }
+
+    public var state: KioskState
+    public let view: KioskView
+
+    public init(state: KioskState, view: KioskView) {
+        self.state = state
+        self.view = view
+    }
+
+    public mutating func update(_ event: ProgramEvent<Key, Message>, now: Double) -> [KioskEffect] {
+        switch event {
+        case .input(let key): return state.handle(key, now: now)
+        case .tick: return state.tick(now: now)
+        case .message(.submitted(let code)):
+            state.submitted(code: code, now: now)
+            return []
+        case .message(.saveFailed):
+            state.saveFailed()
+            return []
+        case .message(.submitFailed):
+            state.submitFailed()
+            return []
+        case .message(.pinChecked(let refusal)): return state.staffPINChecked(refusal)
+        case .message(.newDay(let day)):
+            state.setToday(day)
+            return []
+        }
+    }
+
+    public func view(size: Size, now: Double) -> Canvas { view.render(state, size: size, now: now) }
+
+    public func nextDeadline() -> Double? { state.nextDeadline() }
+}
+
+/// The kiosk on the terminal: the ``KioskProgram`` on the one ``ProgramRuntime``, and the effects
+/// it asks for carried out against the store.
 ///
-/// A `final class` because it owns the one open draft and the terminal; the
-/// state it drives is a value that tests can also drive without it.
+/// A `final class` because it owns the one open draft; the terminal, clock and loop are the
+/// runtime's, and the state it drives is a value that tests can also drive without it.
 public final class KioskApp {
-    public private(set) var state: KioskState
-    let questionnaire: Questionnaire
+    public var state: KioskState { runtime.program.state }
     let store: IntakeStore
-    let backend: TerminalBackend
-    let view: KioskView
     let kioskID: String
-    let clock: () -> Double
     let today: () -> Day
-    /// Asked after every wait: true once SIGTERM or SIGHUP arrived.
-    let shouldStop: () -> Bool
-    let recorder: IntakeRecorder
-    /// With no staff PIN set, whether the staff chord closes the kiosk (`--allow-no-pin`).
-    let allowNoPIN: Bool
-    public private(set) var finished = false
+    let effects: KioskEffects
+    var recorder: IntakeRecorder { effects.recorder }
+    let runtime: ProgramRuntime<KioskProgram, TerminalDisplay>
+    public var finished: Bool { runtime.finished }
 
     public init(questionnaire: Questionnaire, store: IntakeStore, backend: TerminalBackend, symbols: Symbols,
                 bidi: KioskView.BidiHandling = .program, timings: KioskTimings = KioskTimings(), kioskID: String, clock: @escaping () -> Double,
                 today: @escaping () -> Day = { Day.today() }, shouldStop: @escaping () -> Bool = { false },
                 allowNoPIN: Bool = false, staffNotes: [String] = []) {
-        self.allowNoPIN = allowNoPIN
-        self.questionnaire = questionnaire
         self.store = store
-        self.backend = backend
-        self.view = KioskView(symbols: symbols, bidi: bidi)
         self.kioskID = kioskID
-        self.clock = clock
         self.today = today
-        self.shouldStop = shouldStop
-        self.recorder = IntakeRecorder(questionnaire: questionnaire, store: store, kioskID: kioskID, today: today)
-        self.state = KioskState(questionnaire: questionnaire, timings: timings, staffPINIsSet: store.hasStaffPIN,
-                                today: today(), now: clock())
-        self.state.staffNotes = staffNotes
+        self.effects = KioskEffects(store: store, questionnaire: questionnaire, kioskID: kioskID, today: today,
+                                    allowNoPIN: allowNoPIN, closedBy: "closed")
+        var state = KioskState(questionnaire: questionnaire, timings: timings, staffPINIsSet: store.hasStaffPIN,
+                               today: today(), now: clock())
+        state.staffNotes = staffNotes
+        runtime = ProgramRuntime(program: KioskProgram(state: state, view: KioskView(symbols: symbols, bidi: bidi)),
+                                 display: TerminalDisplay(backend), clock: clock, shouldStop: shouldStop)
+        runtime.perform = { [unowned self] effect in
+            let messages = self.effects.perform(effect, state: self.state)
+            if effect == .exit { self.runtime.stop() }
+            return messages
+        }
+        runtime.subscriptions = { [unowned self] in
+            // A write that failed is tried again at the next event, whether or not it brings an answer.
+            var messages = self.effects.resync(self.state)
+            let day = self.today()
+            if day != self.state.today { messages.append(.newDay(day)) }
+            return messages
+        }
     }
 
     /// Picks up this kiosk's draft if it was cut off moments ago (a crash, a kill, a power cut);
@@ -60,7 +113,7 @@ public final class KioskApp {
             if !resumed, now.timeIntervalSince(candidate.updatedAt) < window,
                let stored = try? store.answers(draftID: candidate.id) {
                 recorder.adopt(candidate)
-                state.resume(answers: recorder.readStored(stored), language: Language(rawValue: candidate.language) ?? .en)
+                runtime.program.state.resume(answers: recorder.readStored(stored), language: Language(rawValue: candidate.language) ?? .en)
                 resumed = true
             } else {
                 try? store.abandon(draftID: candidate.id, reason: "kiosk restarted")
@@ -69,85 +122,10 @@ public final class KioskApp {
     }
 
     /// Runs until staff close the kiosk or a termination signal arrives.
-    public func run() {
-        while !finished {
-            step()
-        }
-    }
+    public func run() { runtime.run() }
 
     /// Draws, waits for one key or the next deadline, and handles it.
-    public func step() {
-        let now = clock()
-        backend.present(view.render(state, size: backend.size, now: now))
-        // Wake at least once a second so the idle countdown on screen keeps moving.
-        let wait = max(0.05, min(1.0, (state.nextDeadline() ?? now + 1) - now))
-        let key = backend.nextKey(timeout: .milliseconds(Int(wait * 1000)))
-        if shouldStop() { finished = true; return }
-        let after = clock()
-        let day = today()
-        if day != state.today { state.setToday(day) }
-        perform(key.map { state.handle($0, now: after) } ?? state.tick(now: after))
-    }
-
-    func perform(_ effects: [KioskEffect]) {
-        if needsResync {
-            do { try resync() } catch { state.saveFailed() }
-        }
-        for effect in effects { perform(effect) }
-    }
-
-    /// Set when a write failed: the next effect first writes every answer on screen again,
-    /// so a moment's database trouble loses nothing the patient gave.
-    private var needsResync = false
-
-    private func resync() throws {
-        guard needsResync, state.hasDraft else { needsResync = false; return }
-        if recorder.draft == nil { try recorder.start(state.language) }
-        for (linkId, values) in state.answers.values { try recorder.save(linkId, values) }
-        needsResync = false
-    }
-
-    private func perform(_ effect: KioskEffect) {
-        do {
-            switch effect {
-            case .startDraft(let language): try recorder.start(language)
-            case .save(let linkId, let values): try recorder.save(linkId, values)
-            case .remove(let linkId): try recorder.save(linkId, [])
-            case .setLanguage(let language): try recorder.setLanguage(language)
-            case .submit(let answers, let language):
-                let code = try recorder.submit(answers, language: language)
-                state.submitted(code: code, now: clock())
-            case .abandon(let reason):
-                needsResync = false
-                try recorder.abandon(reason: reason)
-            case .verifyPIN(let pin): perform(state.staffPINChecked(try checkPIN(pin)))
-            case .exit:
-                // Staff closing the kiosk mid-intake: the patient's answers go, not wait for the next start.
-                if state.hasDraft { try? recorder.abandon(reason: "kiosk closed by staff") }
-                finished = true
-            }
-        } catch {
-            // Nothing the patient did is lost by a failed write: it stays in memory and on screen,
-            // and is written again with the next answer.
-            needsResync = true
-            state.saveFailed()
-        }
-    }
-
-    /// Asks the database about a PIN typed at the staff prompt; nil means "leave", after auditing the exit.
-    private func checkPIN(_ pin: String) throws -> KioskState.StaffRefusal? {
-        switch try store.checkStaffPIN(pin, kiosk: kioskID) {
-        case .accepted:
-            try store.record(.kioskExit, user: kioskID, detail: "closed by staff PIN")
-            return nil
-        case .notSet:
-            guard allowNoPIN else { return .noPIN }
-            try store.record(.kioskExit, user: kioskID, detail: "closed without a PIN (--allow-no-pin)")
-            return nil
-        case .wrong(let seconds): return .wrong(retryAfter: seconds)
-        case .locked(let until): return .locked(until: ClockText.local(until, "%H:%M"))
-        }
-    }
+    public func step() { runtime.step() }
 
     /// The open draft's code, if a patient is mid-intake.
     public var draftCode: String? { recorder.draft?.code }

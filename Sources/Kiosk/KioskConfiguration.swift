@@ -1,3 +1,4 @@
+import Platform
 import Foundation
 import IntakeModel
 
@@ -17,8 +18,7 @@ public struct KioskConfiguration: Equatable, Sendable {
 
     /// `$XDG_CONFIG_HOME/intake/intake.conf`, else `~/.config/intake/intake.conf`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return "\(xdg)/intake/intake.conf" }
-        return "\(environment["HOME"] ?? NSHomeDirectory())/.config/intake/intake.conf"
+        XDG.configHome(environment) + "/intake/intake.conf"
     }
 
     /// A line of the file that could not be used, with where it is; or, with `refusesFile`, the

@@ -180,37 +180,44 @@ public struct KioskState {
         }
         if key == .control("x") { chordStarted = true; return [] }
 
-        switch overlay {
-        case .idle?:
+        // Every other key goes through the screen's bindings: the table the footer is drawn from.
+        guard let action = bindings.action(for: key) else { return [] }
+        return perform(action, key: key, now: now)
+    }
+
+    /// Does what a binding of the current screen says.
+    private mutating func perform(_ action: KioskAction, key: Key, now: Double) -> [KioskEffect] {
+        switch action {
+        case .dismissIdle:
             overlay = nil  // any key means "I am here"
             return []
-        case .staff(var field, let refusal)?:
-            switch key {
-            case .escape: overlay = nil
+        case .checkPIN:
             // Always asked of the database: a PIN set while the kiosk runs is the one that counts.
-            case .enter: return [.verifyPIN(field.text)]
-            default:
-                // A pasted PIN is not typed: only keys go into the field.
-                if case .paste = key { return [] }
-                _ = field.handle(key)
-                overlay = .staff(field, refusal: refusal)
-            }
+            guard case .staff(let field, _)? = overlay else { return [] }
+            return [.verifyPIN(field.text)]
+        case .closeStaffPrompt:
+            overlay = nil
             return []
-        case nil: break
-        }
-
-        switch key {
-        case .control("c"), .control("z"), .control("\\"), .control("d"):
+        case .typePIN:
+            guard case .staff(var field, let refusal)? = overlay else { return [] }
+            // A pasted PIN is not typed: only keys go into the field.
+            if case .paste = key { return [] }
+            _ = field.handle(key)
+            overlay = .staff(field, refusal: refusal)
+            return []
+        case .refuseExit:
             notice = .kioskNoExit
             return []
-        case .function(2):
+        case .switchLanguage:
             return switchLanguage()
+        case .ignore:
+            return []
         default: break
         }
 
         switch screen {
         case .welcome(var list):
-            if key == .enter {
+            if action == .begin {
                 language = list.cursor == 1 ? .ar : .en
                 hasDraft = true
                 var effects: [KioskEffect] = [.startDraft(language)]
@@ -223,14 +230,19 @@ public struct KioskState {
             screen = .welcome(list)
             return []
         case .question(let linkId):
-            return handleQuestion(linkId, key: key)
+            return handleQuestion(linkId, action: action, key: key)
         case .notice(let linkId):
-            return handleNotice(linkId, key: key)
+            // A notice takes no answer: Enter moves on, Esc goes back, every other key is ignored.
+            switch action {
+            case .back: return goBack(from: linkId)
+            case .next: return advance(from: linkId)
+            default: return []
+            }
         case .review(let cursor):
-            return handleReview(cursor: cursor, key: key)
+            return handleReview(cursor: cursor, action: action, key: key)
         case .thanks(_, let since):
             // Patients cannot clear the code before it has been up for `thanksMinimum` seconds.
-            if key == .enter, now - since >= Self.thanksMinimum { reset() }
+            if action == .clearThanks, now - since >= Self.thanksMinimum { reset() }
             return []
         }
     }
@@ -342,19 +354,10 @@ public struct KioskState {
         openReview(cursor: reviewAnchor.flatMap { entries.firstIndex(of: $0) } ?? entries.firstIndex(of: linkId) ?? entries.count)
     }
 
-    /// A notice takes no answer: Enter moves on, Esc goes back, every other key is ignored.
-    private mutating func handleNotice(_ linkId: String, key: Key) -> [KioskEffect] {
-        switch key {
-        case .escape, .pageUp, .backTab: return goBack(from: linkId)
-        case .enter, .tab: return advance(from: linkId)
-        default: return []
-        }
-    }
-
-    private mutating func handleQuestion(_ linkId: String, key: Key) -> [KioskEffect] {
+    private mutating func handleQuestion(_ linkId: String, action: KioskAction, key: Key) -> [KioskEffect] {
         guard var editor else { return [] }
-        switch key {
-        case .escape, .pageUp, .backTab:
+        switch action {
+        case .back:
             // Going back keeps what was typed if it is valid; an invalid entry is not saved. A radio
             // mark is only stored when Enter confirms it (ticks were saved as they were given), so a
             // stray Home or arrow before Esc stores nothing.
@@ -364,7 +367,7 @@ public struct KioskState {
                 effects = record(linkId, values)
             }
             return effects + goBack(from: linkId)
-        case .enter, .tab:
+        case .next:
             // A single choice is a radio group: arrows, a number or Space mark an option, and Enter confirms
             // the mark. Enter never picks by itself, however often it is pressed, so nothing is stored that
             // the patient did not choose; a required list with nothing marked says so.
@@ -376,11 +379,9 @@ public struct KioskState {
             }
             self.editor = editor
             return next(from: linkId)
-        case .paste where editor.isChoice:
-            return []  // pasted text is never a pick, whatever digits it holds
-        case .character(let c) where c.isNumber && editor.isChoice:
+        case .pickNumber:
             // Typing an option's number picks it, with Western or Arabic-Indic digits.
-            guard case .choice(var list) = editor.control, let n = PartialDate.westernDigits(String(c)).flatMap({ Int($0) }),
+            guard case .character(let c) = key, case .choice(var list) = editor.control, let n = PartialDate.westernDigits(String(c)).flatMap({ Int($0) }),
                   (1...list.options.count).contains(n) else { return [] }
             touched = true
             problem = nil
@@ -488,18 +489,22 @@ public struct KioskState {
     /// The review page lists every main question (not the notices); its last entry is Continue.
     public var reviewEntries: [String] { mainQuestions }
 
-    private mutating func handleReview(cursor: Int, key: Key) -> [KioskEffect] {
+    private mutating func handleReview(cursor: Int, action: KioskAction, key: Key) -> [KioskEffect] {
         let count = reviewEntries.count + 1
-        switch key {
-        case .up: screen = .review(cursor: max(0, cursor - 1))
-        case .down: screen = .review(cursor: min(count - 1, cursor + 1))
-        case .home: screen = .review(cursor: 0)
-        case .end: screen = .review(cursor: count - 1)
-        case .pageUp: screen = .review(cursor: max(0, cursor - 5))
-        case .pageDown: screen = .review(cursor: min(count - 1, cursor + 5))
-        case .escape, .backTab:
+        switch action {
+        case .reviewMove:
+            switch key {
+            case .up: screen = .review(cursor: max(0, cursor - 1))
+            case .down: screen = .review(cursor: min(count - 1, cursor + 1))
+            case .home: screen = .review(cursor: 0)
+            case .end: screen = .review(cursor: count - 1)
+            case .pageUp: screen = .review(cursor: max(0, cursor - 5))
+            case .pageDown: screen = .review(cursor: min(count - 1, cursor + 5))
+            default: break
+            }
+        case .reviewBack:
             if let last = mainSteps.last { return open(last) }
-        case .enter:
+        case .reviewOpen:
             if cursor < reviewEntries.count {
                 let entry = reviewEntries[cursor]
                 let baseline = Set(mainSteps)
@@ -528,6 +533,40 @@ public struct KioskState {
         }
         return []
     }
+
+    // MARK: Whole answers, from the line-by-line kiosk
+
+    /// A choice answered in one go (a line of numbers): exactly these options (from 0) marked, then Enter.
+    mutating func answerChoice(_ indices: [Int], now: Double) -> [KioskEffect] {
+        guard var editor, case .choice(var list) = editor.control else { return [] }
+        list.clearSelection()
+        for i in indices { list.mode == .multiple ? list.toggle(i) : list.select(i) }
+        if let first = indices.first { list.moveCursor(to: first) }
+        editor.control = .choice(list)
+        self.editor = editor
+        touched = true
+        return handle(.enter, now: now)
+    }
+
+    /// A typed answer given whole (a line), then Enter.
+    mutating func answerText(_ text: String, now: Double) -> [KioskEffect] {
+        guard var editor, case .text(var field) = editor.control else { return [] }
+        field.setText(text)
+        editor.control = .text(field)
+        self.editor = editor
+        return handle(.enter, now: now)
+    }
+
+    /// The question's saved answer given again (an empty line in line mode), whatever was tried since.
+    mutating func keepAnswer(now: Double) -> [KioskEffect] {
+        guard case .question(let linkId) = screen, let item = questionnaire.item(linkId) else { return [] }
+        editor = AnswerEditor(item: item, current: answers[linkId], language: language, today: today)
+        touched = true
+        return handle(.enter, now: now)
+    }
+
+    /// The editor of the question shown, for a line-mode prompt that lists its options.
+    var currentEditor: AnswerEditor? { editor }
 
     // MARK: Language and reset
 

@@ -6,7 +6,7 @@ import TerminalUI
 /// Pure: the same state, size and time give the same cells, which is what the
 /// snapshot tests rely on and what keeps redraws small (only changed cells go out).
 public struct KioskView {
-    public static let minimumSize = Size(rows: 12, columns: 40)
+    public static let minimumSize = Chrome.minimumSize
 
     public let symbols: Symbols
     public let bidi: BidiHandling
@@ -27,23 +27,15 @@ public struct KioskView {
     public func render(_ state: KioskState, size: Size, now: Double) -> Canvas {
         var canvas = Canvas(size: size)
         let lang = state.language
-        canvas.bidiBase = bidi == .terminal ? nil : (lang.isRightToLeft ? .rightToLeft : .leftToRight)
-        let context = RenderContext(symbols: symbols, direction: lang.isRightToLeft ? .rightToLeft : .leftToRight)
-        guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
-            SizeNotice(message: Phrase.kioskTooSmall(lang), minimum: Self.minimumSize).render(into: &canvas, context: context)
+        let chrome = Chrome(symbols: symbols, direction: lang.isRightToLeft ? .rightToLeft : .leftToRight, programBidi: bidi == .program)
+        // The header is the clinic, on every screen.
+        guard let page = chrome.page(size: size, title: Phrase.clinicHeader(lang), tooSmall: Phrase.kioskTooSmall(lang), canvas: &canvas) else {
             return canvas
         }
-        let compact = size.rows < 16
-        let body = Rect(row: 0, column: 1, rows: size.rows, columns: size.columns - 2)
+        let context = page.context, compact = page.compact, body = page.body
 
-        // Header: the clinic, on every screen.
-        canvas.fill(Rect(row: 0, column: 0, rows: 1, columns: size.columns), style: Style(.accent, .reverse))
-        canvas.write(Phrase.clinicHeader(lang), row: 0, in: body, style: Style(.accent, [.reverse, .bold]), direction: context.direction)
-
-        var hints: [(key: String, label: String)] = []
-        let footerRow = size.rows - 1
         var top = 1
-        let bottom = footerRow - 1  // the notice line
+        let bottom = page.messageRow
 
         switch state.screen {
         case .welcome(let list):
@@ -70,7 +62,6 @@ public struct KioskView {
                                  direction: context.direction)
                 }
             }
-            hints = [("↑↓", Phrase.kioskHintChoose(lang)), ("Enter", Phrase.kioskHintBegin(lang))]
             canvas.cursor = nil
 
         case .question(let linkId):
@@ -85,43 +76,44 @@ public struct KioskView {
                 top += 1
             }
             let question = Paragraph(PatientText.clean(item.text(lang)), role: .text, attributes: .bold)
-            let questionRows = min(question.preferredHeight(width: body.columns), compact ? 2 : 4)
-            question.render(into: &canvas, in: Rect(row: top, column: body.column, rows: questionRows, columns: body.columns), context: context)
-            top += questionRows
-            if let message = state.problemMessage {
-                let problem = Paragraph("! " + message, role: .error, attributes: .bold)
-                let rows = min(problem.preferredHeight(width: body.columns), 2)
-                problem.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
-                top += rows
-            } else if let help = helpText(item, lang), !compact || item.type == .date {
-                let paragraph = HelpText(help)
-                // Help is part of the question (the immune question's help says what counts): it gets every
-                // row the answer does not need, not a fixed three that cut it off mid-sentence.
-                let answerRows: Int = switch editor.control {
-                case .choice(let list): list.preferredHeight(width: body.columns)
-                case .text: 2
+            if compact {
+                top = compactQuestion(question, item: item, editor: editor, state: state, top: top, bottom: bottom, body: body,
+                                      canvas: &canvas, context: context)
+            } else {
+                let questionRows = min(question.preferredHeight(width: body.columns), 4)
+                question.render(into: &canvas, in: Rect(row: top, column: body.column, rows: questionRows, columns: body.columns), context: context)
+                top += questionRows
+                if let message = state.problemMessage {
+                    let problem = Paragraph("! " + message, role: .error, attributes: .bold)
+                    let rows = min(problem.preferredHeight(width: body.columns), 2)
+                    problem.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+                    top += rows
+                } else if let help = helpText(item, lang) {
+                    let paragraph = HelpText(help)
+                    // Help is part of the question (the immune question's help says what counts): it gets every
+                    // row the answer does not need, not a fixed three that cut it off mid-sentence.
+                    let answerRows: Int = switch editor.control {
+                    case .choice(let list): list.preferredHeight(width: body.columns)
+                    case .text: 2
+                    }
+                    let room = max(3, bottom - top - 1 - answerRows)
+                    let rows = min(paragraph.preferredHeight(width: body.columns), room)
+                    paragraph.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+                    top += rows
                 }
-                let room = max(3, bottom - top - 1 - answerRows)
-                let rows = min(paragraph.preferredHeight(width: body.columns), compact ? 1 : room)
-                paragraph.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
-                top += rows
+                top += 1
             }
-            top += compact ? 0 : 1
             let area = Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns)
             switch editor.control {
             case .choice(let list):
                 list.render(into: &canvas, in: area, context: context)
                 canvas.cursor = nil
-                hints = [("Enter", Phrase.kioskHintNext(lang)), ("↑↓", Phrase.kioskHintChoose(lang))]
-                if list.mode == .multiple { hints.append(("Space", Phrase.kioskHintTick(lang))) }
             case .text(let field):
-                let width = min(area.columns, max(24, (item.maxLength ?? 40) + 2))
+                let width = Self.fieldWidth(item, in: area.columns)
                 // Long answers (the patient's own words) wrap onto further rows rather than scroll out of sight.
                 let fieldRect = Rect(row: area.row, column: lang.isRightToLeft ? area.right - width : area.column, rows: area.rows, columns: width)
                 WrappedField(field).render(into: &canvas, in: fieldRect, context: context)
-                hints = [("Enter", Phrase.kioskHintNext(lang))]
             }
-            hints.append(("Esc", Phrase.kioskHintBack(lang)))
 
         case .notice(let linkId):
             // A notice to read: no answer, no field; the whole body is its text.
@@ -139,7 +131,6 @@ public struct KioskView {
             let last = state.notice == nil ? bottom + 1 : bottom
             text.render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, last - top), columns: body.columns), context: context)
             canvas.cursor = nil
-            hints = [("Enter", Phrase.kioskHintContinue(lang)), ("Esc", Phrase.kioskHintBack(lang))]
 
         case .review(let cursor):
             canvas.write(Phrase.kioskReviewTitle(lang), row: top, in: body, style: Style(.accent, .bold), direction: context.direction)
@@ -150,36 +141,9 @@ public struct KioskView {
                 intro.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
                 top += rows + 1
             }
-            let entries = state.reviewEntries
-            let rows = max(1, bottom - top)
-            let first = min(max(0, cursor - rows / 2), max(0, entries.count + 1 - rows))
-            for (offset, index) in (first..<min(entries.count + 1, first + rows)).enumerated() {
-                let row = top + offset
-                let selected = index == cursor
-                let style: Style = selected ? .focus : .text
-                if selected { canvas.fill(Rect(row: row, column: body.column, rows: 1, columns: body.columns), style: .focus) }
-                if index == entries.count {
-                    canvas.write("» " + Phrase.kioskReviewContinue(lang) + " «", row: row, in: body, style: Style(selected ? .focus : .accent, .bold), direction: context.direction)
-                    continue
-                }
-                guard let item = state.questionnaire.item(entries[index]) else { continue }
-                let answer = item.answerText(state.answers, lang)
-                let missing = !state.answers.isAnswered(item.linkId) && item.required
-                let answerWidth = min(displayWidth(answer), body.columns / 2)
-                let questionWidth = body.columns - answerWidth - 2
-                let question = truncate(PatientText.clean(item.text(lang)), width: questionWidth, ellipsis: symbols.ellipsis)
-                let answerStyle: Style = selected ? Style(.focus, .bold) : (missing ? Style(.error, .bold) : Style(.accent))
-                let shown = truncate(answer, width: answerWidth, ellipsis: symbols.ellipsis)
-                if lang.isRightToLeft {
-                    canvas.writeTrailing(question, row: row, in: body, style: style)
-                    canvas.write(shown, row: row, column: body.column, style: answerStyle)
-                } else {
-                    canvas.write(question, row: row, column: body.column, style: style)
-                    canvas.writeTrailing(shown, row: row, in: body, style: answerStyle)
-                }
-            }
+            renderReview(state, cursor: cursor, in: Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns),
+                         screenColumns: size.columns, canvas: &canvas, context: context)
             canvas.cursor = nil
-            hints = [("↑↓", Phrase.kioskHintChoose(lang)), ("Enter", Phrase.kioskHintEdit(lang))]
 
         case .thanks(let code, _):
             top += compact ? 0 : 1
@@ -203,18 +167,16 @@ public struct KioskView {
                 HelpText(Phrase.kioskThanksNext(lang)).render(into: &canvas, in: Rect(row: top, column: body.column, rows: max(1, bottom - top), columns: body.columns), context: context)
             }
             canvas.cursor = nil
-            // No key hint: a patient's Enter does nothing for the first 20 s, and the hint must not promise it.
-            hints = []
         }
 
-        hints.append(("F2", Phrase.kioskHintLanguage(lang)))
 
         if let notice = state.notice {
             let role: Role = notice == .kioskSaveFailed ? .error : .warning
             canvas.fill(Rect(row: bottom, column: 0, rows: 1, columns: size.columns), style: .text)
             canvas.write(truncate(notice(lang), width: body.columns, ellipsis: symbols.ellipsis), row: bottom, in: body, style: Style(role, .bold), direction: context.direction)
         }
-        KeyHints(hints).render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
+        // The footer is the screen's key bindings, the same table that handles the keys.
+        chrome.footer(state.bindings.hints, on: page, into: &canvas)
 
         switch state.overlay {
         case .idle(let deadline)?:
@@ -238,6 +200,104 @@ public struct KioskView {
         case nil: break
         }
         return canvas
+    }
+
+    /// The check page's entries: each question with its answer, wrapped rather than cut, scrolled so the
+    /// chosen entry is in view, with ↑ and ↓ in the margin wherever entries (or Continue) lie out of sight.
+    private func renderReview(_ state: KioskState, cursor: Int, in area: Rect, screenColumns: Int, canvas: inout Canvas,
+                              context: RenderContext) {
+        let lang = state.language
+        let entries = state.reviewEntries
+        // Each entry's lines: the question wrapped, the answer on its last line when both fit, else on lines of its own.
+        let blocks: [[(question: String, answer: String)]] = (0...entries.count).map { index in
+            guard index < entries.count, let item = state.questionnaire.item(entries[index]) else { return [("", "")] }
+            let answer = item.answerText(state.answers, lang)
+            let question = wrap(PatientText.clean(item.text(lang)), width: area.columns)
+            let last = question.last ?? ""
+            if displayWidth(last) + 2 + displayWidth(answer) <= area.columns {
+                return question.dropLast().map { ($0, "") } + [(last, answer)]
+            }
+            return question.map { ($0, "") } + wrap(answer, width: max(1, area.columns - 2)).map { ("", $0) }
+        }
+        let heights = blocks.map(\.count)
+        // The chosen entry near the middle, as many entries above it as half the rows hold; no empty rows at the end.
+        var first = cursor, above = 0
+        while first > 0, above + heights[first - 1] <= area.rows / 2 { first -= 1; above += heights[first] }
+        while first > 0, heights[(first - 1)...].reduce(0, +) <= area.rows { first -= 1 }
+        var row = area.row
+        var index = first
+        while index <= entries.count, row < area.bottom {
+            let selected = index == cursor
+            let style: Style = selected ? .focus : .text
+            if index == entries.count {
+                if selected { canvas.fill(Rect(row: row, column: area.column, rows: 1, columns: area.columns), style: .focus) }
+                canvas.write("» " + Phrase.kioskReviewContinue(lang) + " «", row: row, in: area, style: Style(selected ? .focus : .accent, .bold),
+                             direction: context.direction)
+                row += 1
+                index += 1
+                continue
+            }
+            let item = state.questionnaire.item(entries[index])
+            let missing = item.map { !state.answers.isAnswered($0.linkId) && $0.required } ?? false
+            let answerStyle: Style = selected ? Style(.focus, .bold) : (missing ? Style(.error, .bold) : Style(.accent))
+            for line in blocks[index] where row < area.bottom {
+                if selected { canvas.fill(Rect(row: row, column: area.column, rows: 1, columns: area.columns), style: .focus) }
+                if lang.isRightToLeft {
+                    canvas.writeTrailing(line.question, row: row, in: area, style: style)
+                    canvas.write(line.answer, row: row, column: area.column, style: answerStyle)
+                } else {
+                    canvas.write(line.question, row: row, column: area.column, style: style)
+                    canvas.writeTrailing(line.answer, row: row, in: area, style: answerStyle)
+                }
+                row += 1
+            }
+            index += 1
+        }
+        // The scroll signs sit in the margin beside the list, so they never cover an answer.
+        let arrowColumn = lang.isRightToLeft ? 0 : screenColumns - 1
+        if first > 0 { canvas.write(symbols.arrowUp, row: area.row, column: arrowColumn, style: .muted, maxWidth: 1) }
+        let hiddenBelow = index <= entries.count || heights[first..<index].reduce(0, +) > area.rows
+        if hiddenBelow { canvas.write(symbols.arrowDown, row: area.bottom - 1, column: arrowColumn, style: .muted, maxWidth: 1) }
+    }
+
+    /// The question screen's text at 40x12, where every row counts: the question wraps whole unless the
+    /// answer would lose its last rows to it, the answer gets the rows it needs, and help (or the date's
+    /// form) takes the rows left over instead of being dropped. Returns the first row of the answer.
+    private func compactQuestion(_ question: Paragraph, item: Questionnaire.Item, editor: AnswerEditor, state: KioskState,
+                                 top: Int, bottom: Int, body: Rect, canvas: inout Canvas, context: RenderContext) -> Int {
+        let lang = state.language
+        var top = top
+        let answerRows: Int = switch editor.control {
+        case .choice(let list): list.preferredHeight(width: body.columns, symbols: symbols)
+        case .text(let field): WrappedField(field).preferredHeight(width: Self.fieldWidth(item, in: body.columns))
+        }
+        // A list that scrolls still shows a few options and its scroll arrow; a field shows its line.
+        let leastAnswer = min(answerRows, 3)
+        let problem = state.problemMessage.map { Paragraph("! " + $0, role: .error, attributes: .bold) }
+        let questionRows = min(question.preferredHeight(width: body.columns),
+                               max(1, bottom - top - leastAnswer - (problem == nil ? 0 : 1)))
+        question.render(into: &canvas, in: Rect(row: top, column: body.column, rows: questionRows, columns: body.columns), context: context)
+        top += questionRows
+        if let problem {
+            let rows = min(problem.preferredHeight(width: body.columns), 2, max(1, bottom - top - leastAnswer))
+            problem.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+            top += rows
+        } else if let help = helpText(item, lang) {
+            let paragraph = HelpText(help)
+            // The date's form must always be seen; other help gets what the whole answer leaves.
+            let least = item.type == .date ? 1 : 0
+            let rows = min(paragraph.preferredHeight(width: body.columns), max(least, bottom - top - answerRows))
+            if rows > 0 {
+                paragraph.render(into: &canvas, in: Rect(row: top, column: body.column, rows: rows, columns: body.columns), context: context)
+                top += rows
+            }
+        }
+        return top
+    }
+
+    /// How wide a typed answer's field is: its longest answer, within the screen.
+    static func fieldWidth(_ item: Questionnaire.Item, in columns: Int) -> Int {
+        min(columns, max(24, (item.maxLength ?? 40) + 2))
     }
 
     private func groupTitle(of linkId: String, in questionnaire: Questionnaire, _ lang: Language) -> String? {

@@ -5,11 +5,12 @@ import TerminalUI
 
 /// The kiosk as numbered prompts, one line after another, for screen readers and braille displays.
 ///
-/// No cursor addressing: everything is printed in order and the real cursor
-/// always sits after the current prompt. The same questions, checks and storage
-/// as the full-screen kiosk, and locked like it: Ctrl-C, Ctrl-Z and end of input never
-/// leave; staff leave by typing ``staffCommand`` and the staff PIN; an idle patient is asked
-/// "Are you still there?" and then cleared; the screen and scrollback are wiped between patients.
+/// No cursor addressing: everything is printed in order and the real cursor always sits after the
+/// current prompt. It is the full-screen kiosk's own ``KioskState`` on the same ``ProgramRuntime``,
+/// drawn as lines (``PlainProgram``) instead of cells: the same questions, order, checks, idle
+/// prompt and storage. Locked like it: Ctrl-C, Ctrl-Z and end of input never leave; staff leave by
+/// typing ``staffCommand`` and the staff PIN; an idle patient is asked "Are you still there?" and
+/// then cleared; the screen and scrollback are wiped between patients.
 public struct PlainKiosk {
     /// What staff type, alone on a line, to close the kiosk (then the PIN). Patients are not told of it.
     public static let staffCommand = ":staff"
@@ -106,87 +107,47 @@ public struct PlainKiosk {
         }
     }
 
-    private func say(_ text: String) { output(PatientText.clean(text) + "\n") }
-
-    /// Wipes the screen and the scrollback, so the next patient cannot scroll back to this one.
-    private func clearScreen() {
-        if outputIsTerminal { output("\u{1B}[H\u{1B}[2J\u{1B}[3J") }
-    }
-
-    /// What came of asking for a line.
-    enum Asked { case text(String), staffExit, idle, ended }
-
-    /// Reads one answer line, handling what is not an answer: the staff command, idling, Ctrl-D.
-    /// - Parameter reminder: the question, said again when the patient comes back from the idle prompt.
-    private func ask(_ prompt: String = "> ", language: Language = .en, reminder: String? = nil) -> Asked {
-        while true {
-            output(prompt)
-            switch read(timings.idle) {
-            case .line(let raw):
-                let line = PatientText.clean(raw).trimmingCharacters(in: .whitespaces)
-                if line == Self.staffCommand {
-                    if staffMayLeave(language) { return .staffExit }
-                    continue
-                }
-                return .text(line)
-            case .timeout:
-                say("")
-                say(Phrase.kioskIdleTitle(language))
-                say(Phrase.kioskIdleBody(language, Int(timings.countdown)))
-                switch read(timings.countdown) {
-                case .line:  // "I am here": ask the same question again
-                    say("")
-                    if let reminder { say(reminder) }
-                    continue
-                case .timeout: return .idle
-                case .end: if inputIsTerminal { continue } else { return .ended }
-                }
-            case .end:
-                // Ctrl-D at a terminal is a key like Ctrl-C: it does not end anything.
-                guard inputIsTerminal else { return .ended }
-                say("")
-                say(Phrase.kioskNoExit(language))
+    /// One whole intake, from the language question to the intake code, on the program runtime.
+    public func serve() -> Outcome {
+        let state = KioskState(questionnaire: questionnaire, timings: timings, staffPINIsSet: store.hasStaffPIN,
+                               today: today(), now: clock())
+        let display = PlainDisplay(read: read, output: output, inputIsTerminal: inputIsTerminal, outputIsTerminal: outputIsTerminal)
+        let runtime = ProgramRuntime(program: PlainProgram(state: state, inputIsTerminal: inputIsTerminal, now: clock()),
+                                     display: display, clock: clock, heartbeat: .infinity)
+        // A line reader says itself that nothing came in time; the wait was for the program's deadline.
+        runtime.timeoutMeansDeadline = true
+        let effects = KioskEffects(store: store, questionnaire: questionnaire, kioskID: kioskID, today: today,
+                                   allowNoPIN: allowNoPIN, closedBy: "plain kiosk closed")
+        var outcome = Outcome.abandoned
+        runtime.perform = { [unowned runtime] effect in
+            switch effect {
+            case .kiosk(let effect): return effects.perform(effect, state: runtime.program.state)
+            case .finish(let end):
+                outcome = end
+                runtime.stop()
+                return []
             }
         }
+        runtime.subscriptions = { [unowned runtime] in
+            var messages = effects.resync(runtime.program.state)
+            let day = today()
+            if day != runtime.program.state.today { messages.append(.newDay(day)) }
+            return messages
+        }
+        runtime.run()
+        // What the last event said (the code, a cleared screen) goes out before the turn ends.
+        display.present(runtime.program.view(size: display.size, now: clock()))
+        return outcome
     }
 
-    /// The staff PIN, checked in the database as the full-screen kiosk does (throttled, audited).
-    private func staffMayLeave(_ language: Language) -> Bool {
-        output(Phrase.kioskStaffTitle(language) + ". PIN: ")
-        // Not echoed: a PIN left on the screen (or a braille display) is read by the next patient.
-        let echo = inputIsTerminal ? Self.echoOff() : nil
-        let typed = read(60)
-        if let echo { Self.restore(echo) }
-        let pin: String
-        switch typed {
-        case .line(let line): pin = line
-        default: say(""); return false
-        }
-        // Typed ahead of the prompt (a paste, a fast typist), the PIN was echoed before echo went off:
-        // wipe it from the screen and the scrollback before anything else.
-        clearScreen()
-        say("")
-        do {
-            switch try store.checkStaffPIN(pin, kiosk: kioskID) {
-            case .accepted:
-                try store.record(.kioskExit, user: kioskID, detail: "plain kiosk closed by staff PIN")
-                return true
-            case .notSet:
-                guard allowNoPIN else { say(Phrase.kioskStaffNoPIN(language)); return false }
-                try store.record(.kioskExit, user: kioskID, detail: "plain kiosk closed without a PIN (--allow-no-pin)")
-                return true
-            case .wrong(let seconds): say(Phrase.kioskStaffWait(language, seconds))
-            case .locked(let until): say(Phrase.kioskStaffLocked(language, ClockText.local(until, "%H:%M")))
-            }
-        } catch {
-            say(Phrase.kioskSaveFailed(language))
-        }
-        return false
+    /// A number typed with Western or Arabic-Indic digits.
+    static func number(_ text: String) -> Int? {
+        PartialDate.westernDigits(text).flatMap { Int($0) }
     }
 
     /// Turns off echo on standard input if it is a terminal, returning the settings to restore. Until
     /// then SIGTERM and SIGHUP put echo back before they end the process, as they would have.
-    private static func echoOff() -> termios? {
+    static func echoOff() -> termios? {
         var saved = termios()
         guard isatty(STDIN_FILENO) == 1, tcgetattr(STDIN_FILENO, &saved) == 0 else { return nil }
         terminalBeforePIN = saved
@@ -199,170 +160,144 @@ public struct PlainKiosk {
         return saved
     }
 
-    private static func restore(_ saved: termios) {
+    static func restore(_ saved: termios) {
         var saved = saved
         tcsetattr(STDIN_FILENO, TCSANOW, &saved)
         echoHiddenForPIN = 0
         signal(SIGTERM, SIG_DFL)
         signal(SIGHUP, SIG_DFL)
     }
+}
 
-    /// One whole intake, from the language question to the intake code.
-    public func serve() -> Outcome {
-        clearScreen()
+/// What the line-by-line kiosk writes: text, or a wipe of the screen and its scrollback.
+enum PlainChunk: Equatable {
+    case text(String)
+    case clear
+}
+
+/// The line-by-line kiosk's frame: all it has said to this patient, and whether the next line read is a secret.
+struct PlainFrame {
+    var transcript: [PlainChunk]
+    /// The staff PIN is being read: not echoed.
+    var secret: Bool
+}
+
+/// Lines in and out: prints what a frame adds to the transcript, reads lines with a time limit.
+final class PlainDisplay: ProgramDisplay {
+    let read: (_ timeout: Double?) -> PlainInput
+    let output: (String) -> Void
+    let inputIsTerminal: Bool
+    let outputIsTerminal: Bool
+    private var written = 0
+    private var secret = false
+
+    init(read: @escaping (_ timeout: Double?) -> PlainInput, output: @escaping (String) -> Void,
+         inputIsTerminal: Bool, outputIsTerminal: Bool) {
+        self.read = read
+        self.output = output
+        self.inputIsTerminal = inputIsTerminal
+        self.outputIsTerminal = outputIsTerminal
+    }
+
+    /// Line mode has no size; the program never asks.
+    var size: Size { Size(rows: 24, columns: 80) }
+
+    func present(_ frame: PlainFrame) {
+        for chunk in frame.transcript.dropFirst(written) {
+            switch chunk {
+            case .text(let text): output(text)
+            // Screen, then scrollback: the next patient cannot scroll back to this one. Never into a file or pipe.
+            case .clear: if outputIsTerminal { output("\u{1B}[H\u{1B}[2J\u{1B}[3J") }
+            }
+        }
+        written = frame.transcript.count
+        secret = frame.secret
+    }
+
+    func next(timeout: Duration?) -> PlainInput? {
+        // Not echoed: a PIN left on the screen (or a braille display) is read by the next patient.
+        let echo = secret && inputIsTerminal ? PlainKiosk.echoOff() : nil
+        defer { if let echo { PlainKiosk.restore(echo) } }
+        let seconds = timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        let input = read(seconds)
+        return input == .timeout ? nil : input
+    }
+}
+
+/// The line-by-line kiosk as a ``Program``: the full-screen kiosk's ``KioskState``, read from lines and
+/// drawn as a transcript of numbered prompts.
+///
+/// A line is turned into what the full-screen kiosk gets from keys (a whole answer, Enter, Esc for "b",
+/// a move on the check page), so both kiosks keep one flow, one set of checks and one idle timer.
+struct PlainProgram: Program {
+    typealias Input = PlainInput
+    typealias Frame = PlainFrame
+    typealias Message = KioskProgram.Message
+    enum Effect {
+        case kiosk(KioskEffect)
+        /// The patient's turn is over.
+        case finish(PlainKiosk.Outcome)
+    }
+
+    private(set) var state: KioskState
+    let inputIsTerminal: Bool
+    private(set) var transcript: [PlainChunk] = []
+    /// When the staff PIN was asked for; the next line is the PIN, unless a minute passes.
+    private var pinAsked: Double?
+    /// Set while the language question has idled: the turn ends at this time.
+    private var welcomeIdleUntil: Double?
+    private var welcomeSince: Double
+    /// When the intake code went up, at a terminal, where it stays a while.
+    private var thanksSince: Double?
+    private var code = ""
+
+    init(state: KioskState, inputIsTerminal: Bool, now: Double) {
+        self.state = state
+        self.inputIsTerminal = inputIsTerminal
+        self.welcomeSince = now
+        transcript = [.clear]
         say("")
         say("English: type 1. العربية: اكتب 2.")
-        let choice: String
-        switch ask() {
-        case .text(let line): choice = line
-        case .staffExit: return .staffExit
-        case .idle: return .abandoned
-        case .ended: return .inputEnded
-        }
-        let language: Language = ["2", "٢", "ar", "عربي", "العربية"].contains(choice) ? .ar : .en
-        say(Phrase.kioskWelcomeBody(language))
-        say(Phrase.kioskPlainIntro(language))
-        let recorder = IntakeRecorder(questionnaire: questionnaire, store: store, kioskID: kioskID, today: today)
-        do { try recorder.start(language) } catch { say(Phrase.kioskSaveFailed(language)); return .abandoned }
-        let outcome = serve(language: language, recorder: recorder)
-        switch outcome {
-        case .abandoned:
-            try? recorder.abandon(reason: "idle")
-            clearScreen()
-        case .staffExit:
-            try? recorder.abandon(reason: "kiosk closed by staff")
-            clearScreen()
-        case .submitted, .inputEnded: break
-        }
-        return outcome
+        prompt()
     }
 
-    private func serve(language: Language, recorder: IntakeRecorder) -> Outcome {
+    var language: Language { state.language }
+    var questionnaire: Questionnaire { state.questionnaire }
 
-        var answers = Answers()
-        /// Questions and notices, in order.
-        func steps() -> [String] { questionnaire.kioskOrder(for: answers).main }
-        /// The questions alone: their numbers are the ones the review lists.
-        func main() -> [String] { steps().filter { !questionnaire.isNotice($0) } }
-        func closing() -> [String] { questionnaire.kioskOrder(for: answers).closing }
-        var noticesShown: Set<String> = []
+    func view(size: Size, now: Double) -> PlainFrame { PlainFrame(transcript: transcript, secret: pinAsked != nil) }
 
-        var index = 0
-        while index < steps().count {
-            let linkId = steps()[index]
-            let outcome: Step
-            if questionnaire.isNotice(linkId) {
-                outcome = showNotice(linkId, language: language)
-                noticesShown.insert(linkId)
-            } else {
-                let number = (main().firstIndex(of: linkId) ?? index) + 1
-                outcome = askQuestion(linkId, number: number, language: language, answers: &answers, recorder: recorder)
-            }
-            switch outcome {
-            case .answered: index += 1
-            case .back: index = max(0, index - 1)
-            case .stop(let end): return end
-            }
+    func nextDeadline() -> Double? {
+        if let pinAsked { return pinAsked + 60 }
+        if let thanksSince { return thanksSince + state.thanksDuration }
+        if case .welcome = state.screen {
+            return welcomeIdleUntil ?? welcomeSince + state.timings.idle
         }
-        // Review: every answer, with a way back to any of them.
-        while true {
+        return state.nextDeadline()
+    }
+
+    // MARK: Writing
+
+    private mutating func say(_ text: String) { transcript.append(.text(PatientText.clean(text) + "\n")) }
+    private mutating func prompt() { transcript.append(.text("> ")) }
+
+    /// The number a question is asked under: its place among the questions (notices are not numbered),
+    /// the review's number for it too; the closing questions come after them all.
+    private func number(_ linkId: String) -> Int {
+        let questions = state.mainQuestions
+        return (questions.firstIndex(of: linkId) ?? questions.count) + 1
+    }
+
+    /// Prints what the screen shown asks, then the prompt.
+    private mutating func showScreen() {
+        switch state.screen {
+        case .welcome:
             say("")
-            say(Phrase.kioskPlainReview(language))
-            let questions = main()
-            for (i, linkId) in questions.enumerated() {
-                guard let item = questionnaire.item(linkId) else { continue }
-                say("\(i + 1). \(item.text(language)): \(item.answerText(answers, language))")
-            }
-            say(Phrase.kioskPlainReviewPrompt(language))
-            let line: String
-            switch ask(language: language) {
-            case .text(let text): line = text
-            case .staffExit: return .staffExit
-            case .idle: return .abandoned
-            case .ended: return .inputEnded
-            }
-            if line.isEmpty {
-                if let missing = questions.first(where: { questionnaire.item($0)?.required == true && !answers.isAnswered($0) }),
-                   let i = questions.firstIndex(of: missing) {
-                    say(Phrase.kioskRequired(language))
-                    if case .stop(let end) = askQuestion(missing, number: i + 1, language: language, answers: &answers, recorder: recorder) { return end }
-                    continue
-                }
-                // A notice that a changed answer brought in is read before the confirmation.
-                var stopped: Outcome?
-                for notice in steps() where questionnaire.isNotice(notice) && !noticesShown.contains(notice) {
-                    if case .stop(let end) = showNotice(notice, language: language) { stopped = end; break }
-                    noticesShown.insert(notice)
-                }
-                if let stopped { return stopped }
-                break
-            }
-            if let n = PlainKiosk.number(line), (1...questions.count).contains(n) {
-                if case .stop(let end) = askQuestion(questions[n - 1], number: n, language: language, answers: &answers, recorder: recorder) { return end }
-            } else {
-                say(Phrase.kioskPlainBadNumber(language))
-            }
-        }
-        for linkId in closing() {
-            while true {
-                switch askQuestion(linkId, number: main().count + 1, language: language, answers: &answers, recorder: recorder) {
-                case .stop(let end): return end
-                case .back: continue
-                case .answered: break
-                }
-                if answers.bool(linkId) == true { break }
-                say(Phrase.kioskMustConfirm(language))
-            }
-        }
-        let code: String
-        do {
-            code = try recorder.submit(answers, language: language)
-        } catch {
-            say(Phrase.kioskSaveFailed(language))
-            return .abandoned
-        }
-        say("")
-        say(Phrase.kioskThanksTitle(language))
-        say(Phrase.kioskThanksBody(language) + " " + code)
-        say(Phrase.kioskThanksNext(language))
-        // The code stays until Enter, but at least a few seconds (the Enter that submitted may repeat),
-        // and at most as long as the full-screen thank-you screen.
-        let shown = clock()
-        while inputIsTerminal, clock() - shown < max(timings.thanks, KioskState.thanksMinimum) {
-            let left = max(timings.thanks, KioskState.thanksMinimum) - (clock() - shown)
-            guard case .line = read(left) else { break }
-            // As on the full screen: a patient's Enter clears the code only once it has been up 20 s.
-            if clock() - shown >= KioskState.thanksMinimum { break }
-        }
-        clearScreen()
-        return .submitted(code: code)
-    }
-
-    enum Step { case answered, back, stop(Outcome) }
-
-    /// Prints a notice (a `display` item), then waits for Enter; "b" goes back. It stores nothing.
-    private func showNotice(_ linkId: String, language: Language) -> Step {
-        guard let item = questionnaire.item(linkId) else { return .answered }
-        say("")
-        say(Phrase.kioskNoticeTitle(language) + ":")
-        say(item.text(language))
-        say("Enter: " + Phrase.kioskHintRead(language))
-        switch ask(language: language) {
-        case .text(let line): return line.lowercased() == "b" ? .back : .answered
-        case .staffExit: return .stop(.staffExit)
-        case .idle: return .stop(.abandoned)
-        case .ended: return .stop(.inputEnded)
-        }
-    }
-
-    /// Asks one question until it gets an acceptable answer (or "b" for back), saving it at once.
-    private func askQuestion(_ linkId: String, number: Int, language: Language, answers: inout Answers,
-                             recorder: IntakeRecorder) -> Step {
-        guard let item = questionnaire.item(linkId) else { return .answered }
-        while true {
+            say("English: type 1. العربية: اكتب 2.")
+        case .question(let linkId):
+            guard let item = questionnaire.item(linkId) else { break }
             say("")
-            say("\(number). \(item.text(language))")
-            var editor = AnswerEditor(item: item, current: answers[linkId], language: language, today: today())
+            say("\(number(linkId)). \(item.text(language))")
+            let editor = AnswerEditor(item: item, current: state.answers[linkId], language: language, today: state.today)
             if let help = item.help { say(help(language)) }
             if item.type == .date { say(item.allowsPartialDate ? Phrase.kioskDatePartial(language) : Phrase.kioskDateFormat(language)) }
             if case .choice(let list) = editor.control {
@@ -370,65 +305,224 @@ public struct PlainKiosk {
                 say(list.mode == .multiple ? Phrase.kioskPlainMany(language) : Phrase.kioskPlainChoose(language))
             }
             if !item.required { say(Phrase.kioskPlainOptional(language)) }
-            if !answers[linkId].isEmpty { say("[\(item.answerText(answers, language))]") }
-            let line: String
-            switch ask(language: language, reminder: "\(number). \(item.text(language))") {
-            case .text(let text): line = text
-            case .staffExit: return .stop(.staffExit)
-            case .idle: return .stop(.abandoned)
-            case .ended: return .stop(.inputEnded)
+            if !state.answers[linkId].isEmpty { say("[\(item.answerText(state.answers, language))]") }
+        case .notice(let linkId):
+            guard let item = questionnaire.item(linkId) else { break }
+            say("")
+            say(Phrase.kioskNoticeTitle(language) + ":")
+            say(item.text(language))
+            say("Enter: " + Phrase.kioskHintRead(language))
+        case .review:
+            say("")
+            say(Phrase.kioskPlainReview(language))
+            for (i, linkId) in state.reviewEntries.enumerated() {
+                guard let item = questionnaire.item(linkId) else { continue }
+                say("\(i + 1). \(item.text(language)): \(item.answerText(state.answers, language))")
             }
-            if line.lowercased() == "b" { return .back }
-            if line.isEmpty, !answers[linkId].isEmpty { return .answered }  // keep the earlier answer
+            say(Phrase.kioskPlainReviewPrompt(language))
+        case .thanks(let code, _):
+            say("")
+            say(Phrase.kioskThanksTitle(language))
+            say(Phrase.kioskThanksBody(language) + " " + code)
+            say(Phrase.kioskThanksNext(language))
+            return  // no prompt: the code is read, not answered
+        }
+        prompt()
+    }
 
-            switch editor.control {
-            case .choice(var list):
-                // A number given twice is one choice, not a toggle on and off again.
-                var numbers: [Int?] = []
-                for part in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "،" }) {
-                    let number = PlainKiosk.number(String(part))
-                    if number == nil || !numbers.contains(number) { numbers.append(number) }
-                }
-                guard numbers.allSatisfy({ $0.map { (1...list.options.count).contains($0) } ?? false }),
-                      list.mode == .multiple || numbers.count <= 1 else {
-                    say(Phrase.kioskPlainBadNumber(language)); continue
-                }
-                // "None" beside another choice contradicts itself: say so and ask again, never pick one silently.
-                if let exclusive = list.exclusiveIndex, numbers.count > 1, numbers.contains(exclusive + 1) {
-                    say(Phrase.kioskPlainContradiction(language, exclusive + 1)); continue
-                }
-                list.clearSelection()
-                for n in numbers.compactMap({ $0 }) { list.mode == .multiple ? list.toggle(n - 1) : list.select(n - 1) }
-                editor.control = .choice(list)
-            case .text(var field):
-                field.setText(line)
-                editor.control = .text(field)
-            }
-            switch editor.answer(today: today()) {
-            case .failure(let problem):
-                say(problem.message(language))
-            case .success(let values):
-                if item.required && values.isEmpty { say(Phrase.kioskRequired(language)); continue }
-                answers[linkId] = values
-                do {
-                    try recorder.save(linkId, values)
-                    // Answers to questions that this one switches off are dropped, here and in the store.
-                    let enabled = questionnaire.enablement(for: answers)
-                    for other in answers.values.keys where !enabled.isEnabled(other) {
-                        answers[other] = []
-                        try recorder.save(other, [])
-                    }
-                } catch {
-                    say(Phrase.kioskSaveFailed(language))
-                }
-                return .answered
-            }
+    // MARK: Events
+
+    mutating func update(_ event: ProgramEvent<PlainInput, Message>, now: Double) -> [Effect] {
+        switch event {
+        case .input(.line(let raw)): return line(raw, now: now)
+        case .input(.end): return inputEnded()
+        case .input(.timeout), .tick: return tick(now: now)
+        case .message(let message): return receive(message, now: now)
         }
     }
 
-    /// A number typed with Western or Arabic-Indic digits.
-    static func number(_ text: String) -> Int? {
-        PartialDate.westernDigits(text).flatMap { Int($0) }
+    private mutating func line(_ raw: String, now: Double) -> [Effect] {
+        if pinAsked != nil {
+            pinAsked = nil
+            // Typed ahead of the prompt (a paste, a fast typist), the PIN was echoed before echo went off:
+            // wipe it from the screen and the scrollback before anything else.
+            transcript.append(.clear)
+            say("")
+            return [.kiosk(.verifyPIN(raw))]
+        }
+        if let thanksSince {
+            // As on the full screen: a patient's Enter clears the code only once it has been up 20 s.
+            return now - thanksSince >= KioskState.thanksMinimum ? endTurn(.submitted(code: code)) : []
+        }
+        let line = PatientText.clean(raw).trimmingCharacters(in: .whitespaces)
+        // A line is activity, whatever it says: the idle timer starts again.
+        state.lastActivity = now
+        if line == PlainKiosk.staffCommand {
+            transcript.append(.text(Phrase.kioskStaffTitle(language) + ". PIN: "))
+            pinAsked = now
+            return []
+        }
+        if welcomeIdleUntil != nil || state.overlay != nil {
+            // "I am here": the same question again.
+            welcomeIdleUntil = nil
+            if state.overlay != nil { _ = state.handle(.enter, now: now) }
+            welcomeSince = now
+            say("")
+            if case .question(let linkId) = state.screen, let item = questionnaire.item(linkId) {
+                say("\(number(linkId)). \(item.text(language))")
+            }
+            prompt()
+            return []
+        }
+        var effects: [KioskEffect] = []
+        switch state.screen {
+        case .welcome:
+            let arabic = ["2", "٢", "ar", "عربي", "العربية"].contains(line)
+            if arabic { _ = state.handle(.down, now: now) }
+            effects = state.handle(.enter, now: now)
+            say(Phrase.kioskWelcomeBody(language))
+            say(Phrase.kioskPlainIntro(language))
+        case .question(let linkId):
+            guard let answered = answer(linkId, line, now: now) else { showScreen(); return [] }
+            effects = answered
+            if let problem = state.problemMessage { say(problem) }
+        case .notice:
+            effects = state.handle(line.lowercased() == "b" ? .escape : .enter, now: now)
+        case .review:
+            let count = state.reviewEntries.count
+            if line.isEmpty {
+                _ = state.handle(.end, now: now)
+            } else if let n = PlainKiosk.number(line), (1...max(1, count)).contains(n), n <= count {
+                _ = state.handle(.home, now: now)
+                for _ in 1..<n { _ = state.handle(.down, now: now) }
+            } else {
+                say(Phrase.kioskPlainBadNumber(language))
+                showScreen()
+                return []
+            }
+            effects = state.handle(.enter, now: now)
+            if let problem = state.problemMessage { say(problem) }
+        case .thanks:
+            return []
+        }
+        // The code is shown when the store has answered; every other screen at once.
+        if !effects.contains(where: { if case .submit = $0 { true } else { false } }) { showScreen() }
+        return effects.map(Effect.kiosk)
+    }
+
+    /// A line as the answer to a question: "b" goes back, an empty line keeps an answer given before,
+    /// numbers choose, anything else is typed. Nil when the line is refused before it reaches the state.
+    private mutating func answer(_ linkId: String, _ line: String, now: Double) -> [KioskEffect]? {
+        if line.lowercased() == "b" { return state.handle(.escape, now: now) }
+        if line.isEmpty, !state.answers[linkId].isEmpty { return state.keepAnswer(now: now) }
+        guard case .choice(let list)? = state.currentEditor?.control else { return state.answerText(line, now: now) }
+        // A number given twice is one choice, not a toggle on and off again.
+        var numbers: [Int?] = []
+        for part in line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "،" }) {
+            let number = PlainKiosk.number(String(part))
+            if number == nil || !numbers.contains(number) { numbers.append(number) }
+        }
+        guard numbers.allSatisfy({ $0.map { (1...list.options.count).contains($0) } ?? false }),
+              list.mode == .multiple || numbers.count <= 1 else {
+            say(Phrase.kioskPlainBadNumber(language))
+            return nil
+        }
+        // "None" beside another choice contradicts itself: say so and ask again, never pick one silently.
+        if let exclusive = list.exclusiveIndex, numbers.count > 1, numbers.contains(exclusive + 1) {
+            say(Phrase.kioskPlainContradiction(language, exclusive + 1))
+            return nil
+        }
+        return state.answerChoice(numbers.compactMap { $0.map { $0 - 1 } }, now: now)
+    }
+
+    private mutating func inputEnded() -> [Effect] {
+        if pinAsked != nil {
+            pinAsked = nil
+            say("")
+            prompt()
+            return []
+        }
+        if thanksSince != nil { return endTurn(.submitted(code: code)) }
+        // Ctrl-D at a terminal is a key like Ctrl-C: it does not end anything.
+        guard inputIsTerminal else { return [.finish(.inputEnded)] }
+        say("")
+        say(Phrase.kioskNoExit(language))
+        prompt()
+        return []
+    }
+
+    private mutating func tick(now: Double) -> [Effect] {
+        if let asked = pinAsked {
+            guard now >= asked + 60 else { return [] }
+            pinAsked = nil
+            say("")
+            prompt()
+            return []
+        }
+        if thanksSince != nil { return endTurn(.submitted(code: code)) }
+        if case .welcome = state.screen {
+            // Nobody chose a language: ask whether anyone is there, then start again.
+            if let until = welcomeIdleUntil {
+                return now >= until ? [.finish(.abandoned)] : []
+            }
+            guard now >= welcomeSince + state.timings.idle else { return [] }
+            welcomeIdleUntil = now + state.timings.countdown
+            sayIdle()
+            return []
+        }
+        let wasIdle = state.overlay != nil
+        let effects = state.tick(now: now)
+        if effects.contains(where: { if case .abandon = $0 { true } else { false } }) {
+            return effects.map(Effect.kiosk) + endTurn(.abandoned)
+        }
+        if !wasIdle, case .idle? = state.overlay { sayIdle() }
+        return effects.map(Effect.kiosk)
+    }
+
+    private mutating func sayIdle() {
+        say("")
+        say(Phrase.kioskIdleTitle(language))
+        say(Phrase.kioskIdleBody(language, Int(state.timings.countdown)))
+    }
+
+    private mutating func receive(_ message: Message, now: Double) -> [Effect] {
+        switch message {
+        case .submitted(let code):
+            state.submitted(code: code, now: now)
+            self.code = code
+            showScreen()
+            // The code stays until Enter, but at least a few seconds (the Enter that submitted may repeat),
+            // and at most as long as the full-screen thank-you screen; not when nobody is at a terminal.
+            guard inputIsTerminal else { return endTurn(.submitted(code: code)) }
+            thanksSince = now
+            return []
+        case .submitFailed:
+            say(Phrase.kioskSaveFailed(language))
+            return [.kiosk(.abandon(reason: "idle"))] + endTurn(.abandoned)
+        case .saveFailed:
+            state.saveFailed()
+            say(Phrase.kioskSaveFailed(language))
+            return []
+        case .pinChecked(let refusal):
+            switch refusal {
+            case nil: return [.kiosk(.exit)] + endTurn(.staffExit)
+            case .wrong(let seconds)?: say(Phrase.kioskStaffWait(language, seconds))
+            case .locked(let until)?: say(Phrase.kioskStaffLocked(language, until))
+            case .noPIN?: say(Phrase.kioskStaffNoPIN(language))
+            }
+            prompt()
+            return []
+        case .newDay(let day):
+            state.setToday(day)
+            return []
+        }
+    }
+
+    /// The turn is over: the screen and scrollback are wiped for the next patient.
+    private mutating func endTurn(_ outcome: PlainKiosk.Outcome) -> [Effect] {
+        thanksSince = nil
+        transcript.append(.clear)
+        return [.finish(outcome)]
     }
 }
 

@@ -40,6 +40,11 @@ struct WrappedField {
         return ranges
     }
 
+    /// Rows the text needs at `width` columns, as ``render(into:in:context:)`` lays it out.
+    func preferredHeight(width: Int) -> Int {
+        Self.lineRanges(Array(field.text), width: width - 1).count
+    }
+
     /// Draws the field from the top of `rect`, using as many of its rows as the text needs;
     /// returns the rows used.
     @discardableResult

@@ -1,3 +1,4 @@
+import Platform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -56,20 +57,7 @@ extension Printer {
         guard folder.hasPrefix("/") else {
             return SaveProblem(description: "the folder \(folder) is not an absolute path")
         }
-        var prefix = ""
-        for component in folder.split(separator: "/") {
-            prefix += "/" + component
-            if mkdir(prefix, 0o700) == 0 {
-                chmod(prefix, 0o700)
-            } else if errno != EEXIST {
-                return SaveProblem(description: "cannot create the folder \(prefix): \(errorText())")
-            }
-        }
-        var info = stat()
-        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            return SaveProblem(description: "\(folder) is not a folder")
-        }
-        return nil
+        return PrivateFolders.create(folder).map { SaveProblem(description: "cannot create the folder \($0.path): \($0.reason)") }
     }
 
     /// ASCII letters, digits and hyphens; anything else becomes one hyphen; at most 40 characters.

@@ -1,3 +1,4 @@
+import Platform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -143,15 +144,7 @@ public struct Printer: Sendable {
 
     /// $XDG_DATA_HOME/intake/printouts, else ~/.local/share/intake/printouts.
     public static func defaultFallbackFolder(environment: [String: String]) -> String {
-        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
-            return data + "/intake/printouts"
-        }
-        var home = environment["HOME"] ?? ""
-        if !home.hasPrefix("/"), let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir {
-            home = String(cString: dir)
-        }
-        if !home.hasPrefix("/") { home = "/tmp" }
-        return home + "/.local/share/intake/printouts"
+        XDG.dataHome(environment) + "/intake/printouts"
     }
 }
 

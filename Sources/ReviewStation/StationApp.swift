@@ -6,24 +6,76 @@ import IntakeSummary
 import Printing
 import TerminalUI
 
-/// Runs the review station: draws the state, reads keys, and carries out effects against the
-/// store and the printer. The state it drives is a value tests can also drive without it.
+/// The review station as a ``Program``: its pure state and the view that draws it.
+public struct StationProgram: Program {
+    /// What comes back to the station from the store and the printer.
+    public enum Message {
+        case signedIn(StaffUser)
+        case signInFailed(SignInError)
+        case queueLoaded([QueueRow])
+        case opened(IntakeDetail)
+        case signed(IntakeDetail)
+        case signFailed(ReviewError)
+        case failed(String)
+        case printStarted(code: String)
+        case printed(String, code: String)
+        /// The signed-in account was disabled or locked meanwhile.
+        case accountEnded
+    }
+
+    public var state: StationState
+    public let view: StationView
+
+    public mutating func update(_ event: ProgramEvent<Key, Message>, now: Double) -> [StationEffect] {
+        switch event {
+        case .input(let key): return state.handle(key, now: now)
+        case .tick: return state.tick(now: now)
+        case .message(let message):
+            switch message {
+            case .signedIn(let user): return state.signedIn(user, now: now)
+            case .signInFailed(let error): state.signInFailed(error, now: now)
+            case .queueLoaded(let rows): state.queueLoaded(rows)
+            case .opened(let detail): state.opened(detail)
+            case .signed(let detail): state.signed(detail)
+            case .signFailed(let error): state.signFailed(error)
+            case .failed(let text): state.failed(text)
+            case .printStarted(let code): state.printStarted(code: code)
+            case .printed(let outcome, let code): state.printed(outcome, code: code)
+            case .accountEnded: return state.accountEnded()
+            }
+            return []
+        }
+    }
+
+    public func view(size: Size, now: Double) -> Canvas { view.render(state, size: size, now: now) }
+
+    public func nextDeadline() -> Double? { state.nextDeadline() }
+
+    /// The queue fetches as many rows as fit, and the detail pages by as many lines as it shows.
+    public mutating func resized(to size: Size) {
+        state.pageSize = StationView.queueRows(for: size)
+        state.detailPageSize = StationView.detailRows(for: size)
+    }
+}
+
+/// The review station on the terminal: the ``StationProgram`` on the one ``ProgramRuntime``, with its
+/// effects carried out against the store and the printer.
+///
+/// A `final class` because it owns the prints running in the background; the terminal, clock and
+/// loop are the runtime's, and the state is a value tests can also drive without it.
 public final class StationApp {
-    public private(set) var state: StationState
+    public var state: StationState { runtime.program.state }
     let questionnaire: Questionnaire
     /// Today's rule table: what "rules updated since" compares with, and what a re-assessment applies.
     let rules: RuleSet
     let store: IntakeStore
-    let backend: TerminalBackend
-    let view: StationView
     let printer: Printer
     let printerName: String?
-    /// Monotonic seconds, for the idle sign-out and the sign-in wait.
-    let clock: () -> Double
     /// Wall-clock time, for the store (sign-in throttling, audit, the Today filter).
     let date: () -> Date
     let shouldStop: () -> Bool
-    public private(set) var finished = false
+    let runtime: ProgramRuntime<StationProgram, TerminalDisplay>
+    public var finished: Bool { runtime.finished }
     /// Prints handed to lp in the background: a hung lp must not freeze the station.
     let prints = BackgroundPrints()
 
@@ -34,108 +86,95 @@ public final class StationApp {
         self.questionnaire = questionnaire
         self.rules = rules
         self.store = store
-        self.backend = backend
-        self.view = view
         self.printer = printer
         self.printerName = printerName
-        self.clock = clock
         self.date = date
         self.shouldStop = shouldStop
-        self.state = StationState(language: language, idle: idle, now: clock())
+        runtime = ProgramRuntime(program: StationProgram(state: StationState(language: language, idle: idle, now: clock()), view: view),
+                                 display: TerminalDisplay(backend), clock: clock, shouldStop: shouldStop)
+        runtime.perform = { [unowned self] effect in self.perform(effect) }
+        runtime.subscriptions = { [unowned self] in self.finishedPrints() }
+        // While a print is under way, look for its outcome every 100 ms.
+        runtime.pollInterval = { [unowned self] in self.prints.pending ? 0.1 : nil }
+        runtime.onTermination = { [unowned self] in
+            // SIGTERM or SIGHUP: the session ends here, and the audit log says so.
+            if let user = self.state.user {
+                try? store.record(.signOut, user: user.name, detail: "station terminated", at: date())
+            }
+        }
     }
 
     public func run() {
-        while !finished { step() }
+        runtime.run()
         // Let prints under way finish (lp gives up after the printer's timeout), so their
         // outcome is audited; not when the station was told to stop.
         if !shouldStop() { _ = prints.wait(timeout: printer.timeout + 5) }
-        collectPrints()
+        for message in finishedPrints() { runtime.send(.message(message)) }
     }
+
+    /// Draws, waits for one key or the next deadline, and handles it.
+    public func step() { runtime.step() }
 
     /// Waits until every background print has an outcome, then shows and audits them; false on timeout.
     @discardableResult
     public func waitForPrints(timeout: Double) -> Bool {
         let done = prints.wait(timeout: timeout)
-        collectPrints()
+        for message in finishedPrints() { runtime.send(.message(message)) }
         return done
     }
 
-    /// Shows and audits the outcomes of background prints that have finished.
-    func collectPrints() {
-        for job in prints.takeFinished() {
+    /// The outcomes of background prints that have finished, audited, as messages for the state.
+    func finishedPrints() -> [StationProgram.Message] {
+        prints.takeFinished().map { job in
             try? store.record(.print, user: job.user, intakeCode: job.code, detail: job.outcome.message, at: date())
-            state.printed(job.outcome.message, code: job.code)
+            return .printed(job.outcome.message, code: job.code)
         }
     }
 
-    /// Draws, waits for one key or the next deadline, and handles it.
-    public func step() {
-        collectPrints()
-        let now = clock()
-        state.pageSize = StationView.queueRows(for: backend.size)
-        backend.present(view.render(state, size: backend.size, now: now))
-        // While a print is under way, look for its outcome every 100 ms.
-        let wait = max(0.05, min(prints.pending ? 0.1 : 1.0, (state.nextDeadline() ?? now + 1) - now))
-        let key = backend.nextKey(timeout: .milliseconds(Int(wait * 1000)))
-        if shouldStop() {
-            // SIGTERM or SIGHUP: the session ends here, and the audit log says so.
-            if let user = state.user {
-                try? store.record(.signOut, user: user.name, detail: "station terminated", at: date())
-            }
-            finished = true
-            return
-        }
-        let after = clock()
-        state.pageSize = StationView.queueRows(for: backend.size)
-        perform(key.map { state.handle($0, now: after) } ?? state.tick(now: after))
-    }
-
-    func perform(_ effects: [StationEffect]) {
-        for effect in effects { perform(effect) }
-    }
-
-    private func perform(_ effect: StationEffect) {
+    private func perform(_ effect: StationEffect) -> [StationProgram.Message] {
         switch effect {
         case .signIn(let name, let password):
-            do {
-                let user = try store.signIn(name: name, password: password, now: date())
-                perform(state.signedIn(user, now: clock()))
-            } catch {
-                state.signInFailed(error, now: clock())
+            do { return [.signedIn(try store.signIn(name: name, password: password, now: date()))] } catch {
+                return [.signInFailed(error)]
             }
         case .signOut(let user, let reason):
             try? store.record(.signOut, user: user, detail: reason, at: date())
+            return []
         case .loadQueue(let tab, let search, let after, let limit):
-            guard activeUser() != nil else { return }
+            let standing = activeUser()
+            guard case .user = standing else { return messages(for: standing) }
             let filter: QueueFilter
             switch tab {
             case .today: filter = .today(now: date())
             case .unsigned: filter = .unsigned
             case .all: filter = .all
             }
-            do { state.queueLoaded(try store.queue(filter: filter, search: search, after: after, limit: limit)) } catch {
-                state.failed(error.description)
+            do { return [.queueLoaded(try store.queue(filter: filter, search: search, after: after, limit: limit))] } catch {
+                return [.failed(error.description)]
             }
         case .open(let id):
-            guard let user = activeUser() else { return }
+            let standing = activeUser()
+            guard case .user(let user) = standing else { return messages(for: standing) }
             do {
                 try store.markOpened(intakeID: id, user: user, now: date())
-                state.opened(try readDetail(id))
+                return [.opened(try readDetail(id))]
             } catch {
-                state.failed("\(error)")
+                return [.failed("\(error)")]
             }
         case .sign(let id, let decisions, let note, let password):
-            guard let user = activeUser() else { return }
+            let standing = activeUser()
+            guard case .user(let user) = standing else { return messages(for: standing) }
             do {
                 try store.sign(intakeID: id, decisions: decisions, note: note, user: user, password: password, now: date())
-                state.signed(try readDetail(id))
+                return [.signed(try readDetail(id))]
             } catch let error as ReviewError {
-                state.signFailed(error)
+                return [.signFailed(error)]
             } catch {
-                state.failed("\(error)")
+                return [.failed("\(error)")]
             }
         case .reassess(let id):
-            guard let user = activeUser() else { return }
+            let standing = activeUser()
+            guard case .user(let user) = standing else { return messages(for: standing) }
             do {
                 guard let stored = try store.intake(id: id) else { throw ReviewError.intakeNotFound(id: id) }
                 let answers = try StoredSummary.answers(stored, questionnaire: questionnaire)
@@ -145,45 +184,57 @@ public final class StationApp {
                                    verdicts: assessment.verdicts,
                                    questionnaireVersion: questionnaire.version, rulesetVersion: rules.version,
                                    user: user, now: date())
-                state.opened(try readDetail(id))
+                return [.opened(try readDetail(id))]
             } catch let error as ReviewError {
-                state.failed(error.description)
+                return [.failed(error.description)]
             } catch {
-                state.failed("\(error)")
+                return [.failed("\(error)")]
             }
         case .print(let id):
-            guard let user = activeUser() else { return }
+            let standing = activeUser()
+            guard case .user(let user) = standing else { return messages(for: standing) }
             do {
                 let (summary, code) = try storedSummary(id)
                 // lp may take up to the printer's timeout: it runs on another thread, the station
-                // shows "printing…" and goes on taking keys, and step() reports the outcome. The PDF
-                // is set there too, after asking CUPS for the printer's paper.
-                state.printStarted(code: code)
+                // shows "printing…" and goes on taking keys, and a subscription reports the outcome. The
+                // PDF is set there too, after asking CUPS for the printer's paper.
                 let printer = self.printer, printerName = self.printerName
                 prints.start(code: code, user: user.name) {
                     printer.print(PrintableDocument.request(summary, title: "intake \(code)", printer: printerName,
                                                             environment: printer.environment))
                 }
+                return [.printStarted(code: code)]
             } catch {
-                state.failed("\(error)")
+                return [.failed("\(error)")]
             }
         case .quit:
-            finished = true
+            runtime.stop()
+            return []
+        }
+    }
+
+    /// Whether the signed-in account may still act, and if not, why.
+    private enum Standing { case user(StaffUser), none, failed(String), ended }
+
+    /// The messages for an account that may not act: its session ends, or the store could not say.
+    private func messages(for standing: Standing) -> [StationProgram.Message] {
+        switch standing {
+        case .failed(let text): [.failed(text)]
+        case .ended: [.accountEnded]
+        case .user, .none: []
         }
     }
 
     /// The signed-in account as it stands now, if it may still act. A disabled or locked account's
     /// session ends here, before anything of a patient is read or written.
-    private func activeUser() -> StaffUser? {
-        guard let user = state.user else { return nil }
+    private func activeUser() -> Standing {
+        guard let user = state.user else { return .none }
         do {
-            if let current = try store.activeAccount(user, now: date()) { return current }
+            if let current = try store.activeAccount(user, now: date()) { return .user(current) }
         } catch {
-            state.failed(error.description)
-            return nil
+            return .failed(error.description)
         }
-        perform(state.accountEnded())
-        return nil
+        return .ended
     }
 
     private func readDetail(_ id: Int64) throws -> IntakeDetail {

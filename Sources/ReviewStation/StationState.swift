@@ -99,6 +99,8 @@ public struct StationState {
     public private(set) var pageStart: QueueCursor?
     /// Rows that fit on the queue screen; the app sets it from the terminal size.
     public var pageSize = 10
+    /// Detail lines that fit on the detail screen, what PageUp and PageDown move by there; set with `pageSize`.
+    public var detailPageSize = 10
     var selectLastOnLoad = false
 
     // Detail and decision
@@ -126,11 +128,20 @@ public struct StationState {
         // A paste is text for the focused field, cleaned like patient text; the choice lists, tab
         // digits and letter commands below match only typed keys, so a paste never acts as one.
         let key = key.cleaningPaste(PatientText.clean)
-        if key == .function(2) {
+        // Only keys the screen's bindings list do anything: the same table the footer is drawn from.
+        guard let action = bindings.action(for: key) else { return [] }
+        if action == .switchLanguage {
             language = language == .en ? .ar : .en
+            // Everything on screen follows, the decision form's choices too.
+            if var form {
+                for i in form.items.indices {
+                    form.items[i].choice.options = ReviewDecision.allCases.map { ChoiceList.Option(StationText.decisionName($0, language)) }
+                }
+                self.form = form
+            }
             return []
         }
-        if key == .control("q") || key == .function(10) {
+        if action == .quitOrSignOut {
             guard let user else { return [.quit] }
             signOut()
             return [.signOut(user: user.name, reason: "")]
@@ -340,8 +351,8 @@ public struct StationState {
         switch key {
         case .up: scroll = max(0, scroll - 1)
         case .down: scroll = min(max(0, count - 1), scroll + 1)
-        case .pageUp: scroll = max(0, scroll - max(1, pageSize))
-        case .pageDown: scroll = min(max(0, count - 1), scroll + max(1, pageSize))
+        case .pageUp: scroll = max(0, scroll - max(1, detailPageSize))
+        case .pageDown: scroll = min(max(0, count - 1), scroll + max(1, detailPageSize))
         case .home: scroll = 0
         case .escape:
             self.detail = nil

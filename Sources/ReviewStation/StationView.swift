@@ -1,11 +1,12 @@
 import Foundation
 import IntakeModel
+import IntakeRules
 import IntakeStorage
 import TerminalUI
 
 /// Draws a ``StationState`` into a canvas of any size; pure, like the kiosk's view.
 public struct StationView {
-    public static let minimumSize = Size(rows: 12, columns: 40)
+    public static let minimumSize = Chrome.minimumSize
 
     public let symbols: Symbols
     /// Whether the program puts right-to-left text in visual order (false: the terminal does).
@@ -38,27 +39,16 @@ public struct StationView {
         var canvas = Canvas(size: size)
         let lang = state.language
         let direction: LayoutDirection = lang.isRightToLeft ? .rightToLeft : .leftToRight
-        canvas.bidiBase = programBidi ? direction : nil
-        let context = RenderContext(symbols: symbols, direction: direction)
-        guard size.rows >= Self.minimumSize.rows, size.columns >= Self.minimumSize.columns else {
-            SizeNotice(message: Phrase.kioskTooSmall(lang), minimum: Self.minimumSize).render(into: &canvas, context: context)
+        let chrome = Chrome(symbols: symbols, direction: direction, programBidi: programBidi)
+        // The header: the station, and who is signed in.
+        guard let page = chrome.page(size: size, title: Phrase.stationTitle(lang),
+                                     trailing: state.user.map { Phrase.stationSignedInAs(lang, PatientText.clean($0.name)) },
+                                     tooSmall: Phrase.kioskTooSmall(lang), canvas: &canvas) else {
             return canvas
         }
-        let compact = size.rows < 16
-        let body = Rect(row: 0, column: 1, rows: size.rows, columns: size.columns - 2)
-
-        // Header: the station, and who is signed in.
-        canvas.fill(Rect(row: 0, column: 0, rows: 1, columns: size.columns), style: Style(.accent, .reverse))
-        canvas.write(Phrase.stationTitle(lang), row: 0, in: body, style: Style(.accent, [.reverse, .bold]), direction: direction)
-        if let user = state.user {
-            let who = truncate(Phrase.stationSignedInAs(lang, PatientText.clean(user.name)), width: body.columns / 2, ellipsis: symbols.ellipsis)
-            canvas.write(who, row: 0, in: body, style: Style(.accent, .reverse), direction: direction == .leftToRight ? .rightToLeft : .leftToRight)
-        }
-
-        let footerRow = size.rows - 1
-        let bottom = footerRow - 1
+        let context = page.context, compact = page.compact, body = page.body
+        let bottom = page.messageRow
         var top = compact ? 1 : 2
-        var hints: [(key: String, label: String)] = []
         canvas.cursor = nil
 
         switch state.screen {
@@ -75,7 +65,6 @@ public struct StationView {
                 let column = direction == .leftToRight ? body.column + labelWidth : body.right - labelWidth - fieldWidth
                 field.render(into: &canvas, in: Rect(row: row, column: column, rows: 1, columns: fieldWidth), context: context.focused(focused))
             }
-            hints = [("Tab", Phrase.stationHintNextField(lang)), ("Enter", Phrase.stationHintSignIn(lang)), ("^Q", Phrase.stationHintQuit(lang))]
 
         case .queue:
             // Tabs and the search field.
@@ -99,7 +88,10 @@ public struct StationView {
             top += compact ? 1 : 2
 
             let wide = body.columns >= 70
-            let badgeWidth = wide ? 26 : 9
+            // Columns never overlap: the procedures column is as wide as the screen allows (wider from
+            // 100 columns on), each badge gets an equal share of it and is cut to that share if it must be.
+            let shortest = state.rows.map { row in row.procedures.reduce(0) { $0 + displayWidth(StationText.procedureShort($1, lang)) + 1 } }.max() ?? 0
+            let badgeWidth = wide ? (body.columns >= 96 ? 40 : 26) : max(9, shortest)
             let statusWidth = wide ? 12 : 9
             let codeWidth = 8
             let timeWidth = wide ? 6 : 0
@@ -112,9 +104,13 @@ public struct StationView {
                 cells.append((code, style, codeWidth))
                 cells.append((name, style, nameWidth))
                 if wide { cells.append((age, style, ageWidth)) }
-                var used = 0
-                for badge in badges { cells.append((badge.0, badge.1, displayWidth(badge.0) + 1)); used += displayWidth(badge.0) + 1 }
-                cells.append(("", style, max(0, badgeWidth - used)))
+                // Badges as wide as their words when they all fit, else an equal share each, cut to it.
+                let natural = badges.map { displayWidth($0.0) + 1 }
+                let widths = natural.reduce(0, +) <= badgeWidth ? natural
+                    : Array(repeating: badges.isEmpty ? 0 : badgeWidth / badges.count, count: badges.count)
+                for (badge, width) in zip(badges, widths) { cells.append((badge.0, badge.1, width)) }
+                let used = widths.reduce(0, +)
+                if badgeWidth > used { cells.append(("", style, badgeWidth - used)) }
                 cells.append((status, statusStyle, statusWidth))
                 return cells
             }
@@ -145,12 +141,6 @@ public struct StationView {
                             cells: columns(timeText(row.submittedAt), row.code, PatientText.clean(row.patientName ?? ""), age, badges, status,
                                            style: style, statusStyle: statusStyle))
             }
-            if state.searchFocused {
-                hints = [("Enter", Phrase.stationHintSearch(lang)), ("Esc", Phrase.stationHintBack(lang))]
-            } else {
-                hints = [("↑↓", Phrase.stationHintMove(lang)), ("Enter", Phrase.stationHintOpen(lang)), ("1-3", Phrase.stationHintFilter(lang)),
-                         ("/", Phrase.stationHintSearch(lang)), ("PgDn", Phrase.stationHintPage(lang)), ("F10", Phrase.stationHintSignOut(lang))]
-            }
 
         case .detail:
             guard let detail = state.detail else { break }
@@ -176,9 +166,6 @@ public struct StationView {
                 }
                 if row >= bottom { break }
             }
-            hints = [("↑↓", Phrase.stationHintScroll(lang)), ("d", Phrase.stationHintDecide(lang)), ("p", Phrase.stationHintPrint(lang))]
-            if detail.rulesUpdatedSince { hints.append(("a", Phrase.stationHintReassess(lang))) }
-            hints.append(("Esc", Phrase.stationHintBack(lang)))
 
         case .decision:
             guard let detail = state.detail, let form = state.form else { break }
@@ -231,11 +218,18 @@ public struct StationView {
                 let stars = TextField(text: String(repeating: "*", count: form.password.text.count))
                 _ = field(&canvas, Phrase.stationSignPassword(lang), stars, focused: form.focus == .password, row: top, body: body, context: context)
             }
-            hints = [("Tab", Phrase.stationHintNextField(lang)), ("↑↓", Phrase.stationHintMove(lang)), ("Enter", Phrase.stationHintSign(lang)),
-                     ("Esc", Phrase.stationHintBack(lang))]
         }
 
-        hints.append(("F2", Phrase.kioskHintLanguage(lang)))
+        if state.screen == .queue, state.message == nil, state.printing.isEmpty {
+            // What the badges' abbreviations stand for, on the line messages use when there is none.
+            // The name without its parenthesis ("Microneedling", not "Microneedling (collagen induction)"), so both fit at 40 columns.
+            let legend = Procedure.allCases.map { procedure in
+                let name = StationText.procedureName(procedure, lang)
+                return "\(StationText.procedureShort(procedure, lang)) \(name.components(separatedBy: " (").first ?? name)"
+            }
+            canvas.write(truncate(legend.joined(separator: "  "), width: body.columns, ellipsis: symbols.ellipsis), row: bottom, in: body,
+                         style: .muted, direction: direction)
+        }
         // A print still under way stays in view until its outcome replaces it; keys keep working meanwhile.
         if let message = state.message ?? state.printing.last.map({ Phrase.stationPrinting(lang, PatientText.clean($0)) }) {
             // Up to three lines: a message such as where an unprinted summary was saved must be read whole.
@@ -246,7 +240,8 @@ public struct StationView {
                 canvas.write(line, row: first + i, in: body, style: Style(state.message != nil && state.messageIsError ? .error : .success, .bold), direction: direction)
             }
         }
-        KeyHints(hints).render(into: &canvas, in: Rect(row: footerRow, column: body.column, rows: 1, columns: body.columns), context: context)
+        // The footer is the screen's key bindings, the same table that takes the keys.
+        chrome.footer(state.bindings.hints, on: page, into: &canvas)
         return canvas
     }
 

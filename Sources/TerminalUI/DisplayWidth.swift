@@ -62,27 +62,8 @@ func scalarWidth(_ s: Unicode.Scalar) -> Int {
     return w >= 0 ? w : fallbackWidth(s)
 }
 
-/// A table-based width for when wcwidth() cannot say.
-func fallbackWidth(_ s: Unicode.Scalar) -> Int {
-    let v = s.value
-    switch s.properties.generalCategory {
-    case .nonspacingMark, .enclosingMark, .format:
-        return v == 0x00AD ? 1 : 0
-    default: break
-    }
-    if (0x1160...0x11FF).contains(v) || (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v) {
-        return 0
-    }
-    if s.properties.isEmojiPresentation { return 2 }
-    let wideRanges: [ClosedRange<UInt32>] = [
-        0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
-        0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3,
-        0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-        0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
-    ]
-    for r in wideRanges where r.contains(v) { return 2 }
-    return 1
-}
+/// A table-based width for when wcwidth() cannot say: the core's one table.
+func fallbackWidth(_ s: Unicode.Scalar) -> Int { TextWidth.columns(s) }
 
 /// Word-wraps text to lines of at most `width` cells.
 ///
@@ -90,43 +71,9 @@ func fallbackWidth(_ s: Unicode.Scalar) -> Int {
 /// and never inside a grapheme cluster. Explicit newlines start a new line.
 public func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0 else { return [] }
-    var lines: [String] = []
-    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-        var line = ""
-        var lineWidth = 0
-        for wordSub in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-            let word = String(wordSub)
-            let w = displayWidth(word)
-            if lineWidth > 0 && lineWidth + 1 + w <= width {
-                line += " " + word
-                lineWidth += 1 + w
-                continue
-            }
-            if lineWidth > 0 {
-                lines.append(line)
-                line = ""
-                lineWidth = 0
-            }
-            if w <= width {
-                line = word
-                lineWidth = w
-                continue
-            }
-            // A word longer than a line: break it by cells.
-            for c in word {
-                let cw = displayWidth(c)
-                if lineWidth + cw > width && lineWidth > 0 {
-                    lines.append(line)
-                    line = ""
-                    lineWidth = 0
-                }
-                line.append(c)
-                lineWidth += cw
-            }
-        }
-        lines.append(line)
+    return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { paragraph in
+        TextWidth.wrap(String(paragraph), width: width, keepingTextThatFits: false, measure: displayWidth)
     }
-    return lines
 }
 
 /// Cuts text to at most `width` cells, ending with `ellipsis` when it had to cut.

@@ -29,17 +29,18 @@ public final class NcursesBackend: TerminalBackend {
     public private(set) var theme: Theme
     /// True when the terminal shows the theme's colours.
     public private(set) var usesColor = false
-    private var previous: Canvas?
+    /// What goes out for each frame: only the cells that changed, with no attribute reset after them.
+    private var writer: ScreenWriter
     private var isShutDown = false
     private var decoder = KeyDecoder()
     /// Keys decoded and not yet handed out: one read can complete several.
     private var decoded: [Key] = []
     private let started = ContinuousClock.now
-    private var cursorVisible: Bool?
 
     /// Takes over the terminal on standard input/output.
     public init(theme: Theme) throws {
         self.theme = theme
+        self.writer = ScreenWriter(theme: theme, colors: 0)
         setlocale(LC_ALL, "")
         // Before initscr, so ncurses sees our SIGTERM handler and leaves it alone,
         // and so the crash handler can restore the shell's settings.
@@ -66,13 +67,18 @@ public final class NcursesBackend: TerminalBackend {
         meta(intake_stdscr(), true)
         intake_bracketed_paste(1)
         intake_wrap_ncurses_signal_handlers()
+        var defaultColors = false
         if has_colors() {
             start_color()
-            usesColor = setUpColors()
+            defaultColors = use_default_colors() == OK
+            usesColor = true
         } else {
             // Colour roles mean nothing here; monochrome carries them with bold, reverse and underline.
             self.theme = .monochrome
         }
+        writer = ScreenWriter(theme: self.theme, colors: usesColor ? Int(intake_colors()) : 0, defaultColors: defaultColors)
+        // ncurses' own first refresh (it clears the screen) happens now, not in the middle of our first frame.
+        wrefresh(intake_stdscr())
     }
 
     deinit { shutdown() }
@@ -80,68 +86,18 @@ public final class NcursesBackend: TerminalBackend {
     /// True once SIGTERM or SIGHUP arrived: save, then call `shutdown`.
     public var terminationRequested: Bool { intake_termination_signal() != 0 }
 
-    /// One colour pair per role, numbered from 1 in `Role.allCases` order.
-    private func setUpColors() -> Bool {
-        let hasDefault = use_default_colors() == OK
-        let colors = Int(intake_colors())
-        for (i, role) in Role.allCases.enumerated() {
-            let style = theme[role]
-            let fg = colorNumber(style.foreground, colors: colors, hasDefault: hasDefault, fallback: COLOR_WHITE)
-            let bg = colorNumber(style.background, colors: colors, hasDefault: hasDefault, fallback: COLOR_BLACK)
-            init_pair(Int16(i + 1), Int16(fg), Int16(bg))
-        }
-        return true
-    }
-
-    private func colorNumber(_ color: ThemeColor?, colors: Int, hasDefault: Bool, fallback: Int32) -> Int32 {
-        switch color {
-        case nil, .default?: return hasDefault ? -1 : fallback
-        case .basic(let c, let bright)?: return Int32(c.rawValue + (bright && colors >= 16 ? 8 : 0))
-        case .indexed(let n)?: return n < colors ? Int32(n) : fallback
-        }
-    }
-
-    /// ncurses attributes for a cell style: the theme's, plus the cell's own.
-    private func attributes(for style: Style) -> attr_t {
-        let roleStyle = theme[style.role]
-        var attrs = roleStyle.attributes.union(style.attributes)
-        // Without 16 colours, bright colours are approximated by bold.
-        if case .basic(_, true)? = roleStyle.foreground, intake_colors() < 16 { attrs.insert(.bold) }
-        var a = intake_a_normal()
-        if attrs.contains(.bold) { a |= intake_a_bold() }
-        if attrs.contains(.underline) { a |= intake_a_underline() }
-        if attrs.contains(.reverse) { a |= intake_a_reverse() }
-        if attrs.contains(.dim) { a |= intake_a_dim() }
-        return a
-    }
-
     public func present(_ canvas: Canvas) {
         guard !isShutDown else { return }
-        let full = previous == nil || previous?.size != canvas.size
-        if full { erase() }
-        let pairs = Dictionary(uniqueKeysWithValues: Role.allCases.enumerated().map { ($1, Int16($0 + 1)) })
-        for run in canvas.changes(from: full ? nil : previous) {
-            let attrs = attributes(for: run.style)
-            let pair = usesColor ? pairs[run.style.role] ?? 0 : 0
-            var column = run.column
-            for cell in run.cells {
-                defer { column += 1 }
-                if cell.isContinuation { continue }
-                // Up to CCHARW_MAX - 1 code points plus the terminating zero.
-                var wcs = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
-                wcs.append(0)
-                _ = intake_add_cluster(Int32(run.row), Int32(column), wcs, attrs, pair)
+        // Frames go out through our writer, not ncurses' refresh: ncurses resets the attributes after
+        // every refresh, so each typed character cost an attribute change, itself and a reset.
+        let bytes = writer.frame(canvas)
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
             }
         }
-        if let cursor = canvas.cursor, canvas.bounds.contains(cursor) {
-            if cursorVisible != true { curs_set(1); cursorVisible = true }
-            wmove(intake_stdscr(), Int32(cursor.row), Int32(cursor.column))
-        } else if cursorVisible != false {
-            curs_set(0)
-            cursorVisible = false
-        }
-        wrefresh(intake_stdscr())
-        previous = canvas
     }
 
     /// Waits for a key in slices of at most 100 ms so a termination signal is noticed quickly,
@@ -191,7 +147,10 @@ public final class NcursesBackend: TerminalBackend {
         if !bytes.isEmpty { decoded += decoder.feed(bytes, at: seconds(ContinuousClock.now)) }
         if resized {
             size = Size(rows: Int(intake_maxy()), columns: Int(intake_maxx()))
-            previous = nil
+            // ncurses has resized its own (blank) screen: let it settle now, so it does not repaint
+            // over our next frame, which is drawn whole.
+            wrefresh(intake_stdscr())
+            writer.invalidate()
             decoded.append(.resize)
         }
     }

@@ -138,14 +138,8 @@ struct Kiosk: ParsableCommand {
         for warning in warnings { FileHandle.standardError.write(Data("intake: \(warning)\n".utf8)) }
         // Staff see these on the welcome screen, not only on stderr after the kiosk is closed.
         let staffNotes = warnings.map { "theme: \($0)" } + problems.map { "settings: \($0); ignored" }
-        let backend: NcursesBackend
-        do { backend = try NcursesBackend(theme: chosen) } catch {
-            FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
-        if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
-        defer { if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) } }
+        let backend = try openTerminal(theme: chosen, programBidi: bidi == .program)
+        defer { closeTerminal(backend, programBidi: bidi == .program) }
         let app = KioskApp(
             questionnaire: questionnaire, store: store, backend: backend, symbols: Symbols.forCurrentLocale(), bidi: bidi,
             timings: timings, kioskID: kioskID,
@@ -155,7 +149,6 @@ struct Kiosk: ParsableCommand {
         )
         app.recoverDrafts()
         app.run()
-        backend.shutdown()
     }
 }
 
@@ -255,4 +248,22 @@ func readSecret(_ prompt: String) -> String? {
         FileHandle.standardError.write(Data("\n".utf8))
     }
     return readLine(strippingNewline: true)
+}
+
+/// Takes over the terminal for a full-screen program (the kiosk, the station), or says why it cannot.
+func openTerminal(theme: Theme, programBidi: Bool) throws -> NcursesBackend {
+    let backend: NcursesBackend
+    do { backend = try NcursesBackend(theme: theme) } catch {
+        FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+    // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
+    if programBidi { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
+    return backend
+}
+
+/// Gives the terminal back to the shell as `openTerminal` found it.
+func closeTerminal(_ backend: NcursesBackend, programBidi: Bool) {
+    backend.shutdown()
+    if programBidi { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) }
 }

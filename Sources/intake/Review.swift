@@ -54,14 +54,8 @@ struct Review: ParsableCommand {
         let printer = Printer(fallbackFolder: Printer.defaultFallbackFolder(environment: environment), environment: environment)
         let (theme, warnings) = Theme.resolve(requested: self.theme, environment: ProcessInfo.processInfo.environment, hasColors: true)
         for warning in warnings { FileHandle.standardError.write(Data("intake: \(warning)\n".utf8)) }
-        let backend: NcursesBackend
-        do { backend = try NcursesBackend(theme: theme) } catch {
-            FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        // A terminal that knows the BiDi mode escape stops reordering our already visual lines.
-        if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.explicit.utf8)) }
-        defer { if bidi == .program { FileHandle.standardOutput.write(Data(BidiModeEscape.implicit.utf8)) } }
+        let backend = try openTerminal(theme: theme, programBidi: bidi == .program)
+        defer { closeTerminal(backend, programBidi: bidi == .program) }
         let app = StationApp(
             questionnaire: questionnaire, store: store, backend: backend, view: StationView(symbols: Symbols.forCurrentLocale(), programBidi: bidi == .program),
             printer: printer, printerName: self.printer.flatMap { $0.isEmpty ? nil : $0 }, language: lang, idle: idleSeconds,
@@ -69,6 +63,5 @@ struct Review: ParsableCommand {
             shouldStop: { backend.terminationRequested }
         )
         app.run()
-        backend.shutdown()
     }
 }

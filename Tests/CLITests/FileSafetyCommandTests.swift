@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IntakeModel
 @testable import IntakeStorage
+import TestSupport
 import Kiosk
 
 /// Issue 10, "Files and the database", through the real `intake` binary.
@@ -62,13 +63,7 @@ struct FileSafetyCommandTests {
     }
 
     /// Overwrites every page but the first two with junk.
-    static func damage(_ path: String) throws {
-        let handle = try #require(FileHandle(forUpdatingAtPath: path))
-        defer { try? handle.close() }
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: 8192)
-        try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size) - 8192))
-    }
+    static func damage(_ path: String) throws { try FileDamage.overwriteAfterTwoPages(path) }
 
     // MARK: - Non-regular paths
 

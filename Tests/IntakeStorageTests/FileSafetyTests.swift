@@ -210,13 +210,7 @@ struct FileSafetyTests {
     }
 
     /// Overwrites every page but the first two with junk, as a failing disk might.
-    static func damage(_ path: String) throws {
-        let handle = try #require(FileHandle(forUpdatingAtPath: path))
-        defer { try? handle.close() }
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: 8192)
-        try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size) - 8192))
-    }
+    static func damage(_ path: String) throws { try FileDamage.overwriteAfterTwoPages(path) }
 
     // MARK: - Deleted answers do not linger
 

@@ -1,24 +1,6 @@
 import Foundation
 @testable import IntakeStorage
-
-/// A fresh folder under the system temporary folder, removed when the value goes away.
-final class TemporaryFolder {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("intake-storage-tests-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func file(_ name: String) -> String {
-        (path as NSString).appendingPathComponent(name)
-    }
-}
+@_exported import TestSupport
 
 /// A hasher cheap enough for tests; the real cost is checked separately.
 let cheapHasher = SecretHasher(rounds: 16, blockSize: 1, parallelism: 1)

@@ -3,6 +3,7 @@ import Testing
 import IntakeModel
 import IntakeRules
 import IntakeSummary
+import TestSupport
 
 /// The printable summary of spec section 4, version 2.
 /// Record new snapshots with `INTAKE_RECORD_SNAPSHOTS=1 swift test --filter IntakeSummaryTests`,
@@ -51,12 +52,7 @@ struct SummaryTests {
         let language = try #require(Language(rawValue: String(name.suffix(2))))
         let text = Self.summary(Self.answers(caseName), language)
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__/\(name).txt")
-        if ProcessInfo.processInfo.environment["INTAKE_RECORD_SNAPSHOTS"] == "1" {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try? String(contentsOf: url, encoding: .utf8)
+        let expected = try Snapshot.expected(for: text, at: url)
         #expect(expected != nil, "no snapshot at \(url.path): record it")
         #expect(text == expected, "\(name)")
     }

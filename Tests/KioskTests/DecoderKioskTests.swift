@@ -3,6 +3,7 @@ import Testing
 import IntakeModel
 import Kiosk
 import TerminalUI
+import TestSupport
 
 /// Raw terminal bytes through the real decoder into the kiosk: keys the decoder does not know,
 /// Alt keys and pastes never change an answer (issue 8, "What was seen" 3).

@@ -4,6 +4,7 @@ import IntakeModel
 import IntakeStorage
 @testable import Kiosk
 import TerminalUI
+import TestSupport
 
 /// Patients generated from a seed walk the whole kiosk with the keys people press — arrows, numbers,
 /// Space, Backspace, going back, changes from the check page, F2, resizes, idle prompts, stray keys —
@@ -65,18 +66,6 @@ struct ModelBasedTests {
 
 // MARK: The patient
 
-/// Deterministic and tiny: the same seed walks the same patient on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-}
 
 /// What a patient means to answer to every question, asked or not; the enabled ones are what must be stored.
 struct Patient {

@@ -3,6 +3,7 @@ import Testing
 import IntakeModel
 import Kiosk
 import TerminalUI
+import TestSupport
 
 /// Every kind of kiosk screen rendered into the in-memory grid at three sizes.
 ///
@@ -67,17 +68,7 @@ struct SnapshotTests {
         for size in sizes {
             let text = try Self.render(keys, idle: idle, size: size)
             let url = Self.snapshotURL(name, size)
-            if ProcessInfo.processInfo.environment["INTAKE_RECORD_SNAPSHOTS"] == "1" {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: url, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = try? String(contentsOf: url, encoding: .utf8)
-            // INTAKE_SNAPSHOT_ACTUAL=DIR writes what was drawn there, to compare by eye before recording.
-            if let folder = ProcessInfo.processInfo.environment["INTAKE_SNAPSHOT_ACTUAL"], text != expected {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try text.write(toFile: "\(folder)/\(url.lastPathComponent)", atomically: true, encoding: .utf8)
-            }
+            let expected = try Snapshot.expected(for: text, at: url)
             #expect(expected != nil, "no snapshot at \(url.path): record it")
             #expect(text == expected, "\(name) at \(size.columns)x\(size.rows)")
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

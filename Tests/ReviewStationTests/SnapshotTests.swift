@@ -4,6 +4,7 @@ import Testing
 import IntakeModel
 import ReviewStation
 import TerminalUI
+import TestSupport
 
 /// Each station screen rendered into the in-memory grid, in English and Arabic, at 80x24 and 40x12.
 /// Record new snapshots with `INTAKE_RECORD_SNAPSHOTS=1 swift test --filter ReviewStationTests.SnapshotTests`.
@@ -37,12 +38,7 @@ struct SnapshotTests {
             let text = try Self.render(name, language: language, size: size)
             let file = (language == .ar ? "ar-" : "") + name
             let url = Self.snapshotURL(file, size)
-            if ProcessInfo.processInfo.environment["INTAKE_RECORD_SNAPSHOTS"] == "1" {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: url, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = try? String(contentsOf: url, encoding: .utf8)
+            let expected = try Snapshot.expected(for: text, at: url)
             #expect(expected != nil, "no snapshot at \(url.path): record it")
             #expect(text == expected, "\(file) at \(size.columns)x\(size.rows)")
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

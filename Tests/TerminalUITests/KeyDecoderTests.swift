@@ -1,5 +1,6 @@
 import Testing
 import TerminalUI
+import TestSupport
 
 /// The bytes of a string as a terminal sends them; `^[` stands for ESC so sequences read as documented.
 func bytes(_ s: String) -> [UInt8] {
@@ -368,17 +369,8 @@ func decode(chunks: [[UInt8]], gap: Double) -> [Key] {
     }
 }
 
-/// A small seeded generator, so a failing fuzz round can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The fuzz draws bytes from the shared seeded generator, so a failing round can be replayed from its seed.
+extension SplitMix64 {
     /// A byte, weighted towards the ones escape sequences are made of.
     mutating func nextByte() -> UInt8 {
         let pick = next() % 8
