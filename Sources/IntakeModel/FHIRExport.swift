@@ -98,7 +98,6 @@ public struct FHIRExport: Sendable {
         return .object(object)
     }
 
-    static func timestamp(_ date: Date) -> String { ClockText.utc(date, "%Y-%m-%dT%H:%M:%SZ") }
 
     // MARK: - Resources
 
@@ -150,7 +149,7 @@ public struct FHIRExport: Sendable {
                 "display": .string(decision.practitioner),
                 "identifier": .object(["system": .string(Self.staffSystem), "value": .string(decision.practitioner)]),
             ])
-            let signedAt = Self.timestamp(decision.signedAt)
+            let signedAt = ClockText.instant(decision.signedAt)
             var activity = "\(decision.procedure): \(decision.decision) (rules: \(decision.ruleVerdict ?? "none"))"
             if decision.amends { activity += ", amending an earlier decision" }
             var fields: [String: JSONValue] = [
@@ -216,7 +215,7 @@ public struct FHIRExport: Sendable {
         let complete = answers.map { questionnaire.unansweredRequired($0, enablement: questionnaire.enablement(for: $0)).isEmpty } ?? true
         fields["status"] = .string(!complete ? "in-progress" : record.decisions.contains(where: \.amends) ? "amended" : "completed")
         fields["subject"] = patient
-        fields["authored"] = .string(stored["authored"]?.string ?? Self.timestamp(record.submittedAt))
+        fields["authored"] = .string(stored["authored"]?.string ?? ClockText.instant(record.submittedAt))
         // The patient answered at the kiosk unless the response came with another source.
         if let source = stored["source"], source.object != nil, source["reference"] == nil {
             fields["source"] = source
@@ -306,7 +305,7 @@ public struct FHIRExport: Sendable {
             "resourceType": .string("Bundle"),
             "id": .string(Self.fhirId(record.code) + "-bundle"),
             "type": .string(transaction ? "transaction" : "collection"),
-            "timestamp": .string(Self.timestamp(record.submittedAt)),
+            "timestamp": .string(ClockText.instant(record.submittedAt)),
             "entry": .array(entries),
         ])
     }

@@ -199,19 +199,19 @@ public struct ResponseReader: Sendable {
                 guard case .number(let d) = raw else { throw fail(.wrongType, "valueDecimal must be a number, found \(raw.brief)") }
                 return .decimal(AnswerValue.decimalDigits(d))
             case .date:
-                guard let text = raw.string, let date = PartialDate(text) else {
+                let text = raw.string
+                switch text.map({ item.checkDate($0, asOf: asOf) }) ?? .failure(.invalid) {
+                case .success(let date):
+                    return .date(date)
+                case .failure(.invalid):
                     throw fail(.badDate, "\(raw.brief) is not a valid date; use YYYY-MM-DD\(item.allowsPartialDate ? ", YYYY-MM or YYYY" : "")")
+                case .failure(.needsFullDate):
+                    throw fail(.badDate, "\"\(text ?? "")\" is incomplete; \"\(item.linkId)\" needs a full date YYYY-MM-DD")
+                case .failure(.future):
+                    throw fail(.futureDate, "\"\(text ?? "")\" is after the visit date \(asOf)")
+                case .failure(.age(let age, let range)):
+                    throw fail(.ageOutOfRange, "\"\(text ?? "")\" gives an age of \(age) on the visit date \(asOf); \"\(item.linkId)\" allows ages \(range.lowerBound) to \(range.upperBound)")
                 }
-                guard date.isComplete || item.allowsPartialDate else {
-                    throw fail(.badDate, "\"\(text)\" is incomplete; \"\(item.linkId)\" needs a full date YYYY-MM-DD")
-                }
-                guard date.earliestDay <= asOf else {
-                    throw fail(.futureDate, "\"\(text)\" is after the visit date \(asOf)")
-                }
-                if let range = item.ageRange, let born = date.exactDay, !range.contains(born.age(on: asOf)) {
-                    throw fail(.ageOutOfRange, "\"\(text)\" gives an age of \(born.age(on: asOf)) on the visit date \(asOf); \"\(item.linkId)\" allows ages \(range.lowerBound) to \(range.upperBound)")
-                }
-                return .date(date)
             case .group, .display:
                 throw fail(.wrongType, "\"\(item.linkId)\" takes no answer")
             }

@@ -129,14 +129,13 @@ struct AnswerEditor: Equatable {
     }
 
     private func date(_ text: String, today: Day) -> Result<[AnswerValue], Problem> {
-        guard let date = PartialDate(text) else { return .failure(Problem(.kioskDateInvalid)) }
-        guard date.isComplete || item.allowsPartialDate else { return .failure(Problem(.kioskDateNeedFull)) }
-        guard date.earliestDay <= today else { return .failure(Problem(.kioskDateFuture)) }
-        if let range = item.ageRange, let born = date.exactDay {
-            let age = born.age(on: today)
-            guard range.contains(age) else { return .failure(Problem(.kioskDateAge, age)) }
+        switch item.checkDate(text, asOf: today) {
+        case .success(let date): .success([.date(date)])
+        case .failure(.invalid): .failure(Problem(.kioskDateInvalid))
+        case .failure(.needsFullDate): .failure(Problem(.kioskDateNeedFull))
+        case .failure(.future): .failure(Problem(.kioskDateFuture))
+        case .failure(.age(let age, _)): .failure(Problem(.kioskDateAge, age))
         }
-        return .success([.date(date)])
     }
 
     private func string(_ text: String) -> Result<[AnswerValue], Problem> {

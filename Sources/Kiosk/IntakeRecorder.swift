@@ -71,12 +71,11 @@ final class IntakeRecorder {
     }
 
     /// An ISO 8601 UTC timestamp, as FHIR's `authored` wants it.
-    static func timestamp(_ date: Date) -> String { ClockText.utc(date, "%Y-%m-%dT%H:%M:%SZ") }
 
     /// Everything stored on submit: the FHIR response, the assessment and the versions behind it.
     func submission(_ answers: Answers, language: Language, code: String) -> Submission {
         let assessment = Assessor(questionnaire: questionnaire).assess(answers, asOf: today())
-        let response = questionnaire.response(for: answers, id: code, authored: IntakeRecorder.timestamp(Date()),
+        let response = questionnaire.response(for: answers, id: code, authored: ClockText.instant(Date()),
                                               language: language)
         return Submission(
             patientName: answers.string("patient-name"),

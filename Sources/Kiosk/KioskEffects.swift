@@ -81,7 +81,7 @@ final class KioskEffects {
             try store.record(.kioskExit, user: kioskID, detail: "\(closedBy) without a PIN (--allow-no-pin)")
             return nil
         case .wrong(let seconds): return .wrong(retryAfter: seconds)
-        case .locked(let until): return .locked(until: ClockText.local(until, "%H:%M"))
+        case .locked(let until): return .locked(until: ClockText.localTime(until))
         }
     }
 }

@@ -75,15 +75,8 @@ extension Printer {
         return trimmed.isEmpty ? "untitled" : String(trimmed)
     }
 
-    /// yyyyMMdd-HHmmss in local time, without Foundation's formatters.
-    static func timestamp(_ time: time_t) -> String {
-        var seconds = time
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-"
-            + "\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
-    }
+    /// yyyyMMdd-HHmmss in local time.
+    static func timestamp(_ time: time_t) -> String { ClockText.fileStamp(seconds: Int(time)) }
 }
 
 private func errorText() -> String { String(cString: strerror(errno)) }

@@ -265,12 +265,3 @@ enum StationText {
         }
     }
 }
-
-/// The station's clock text: local time, as the clinic reads it.
-public enum StationClock {
-    public static func day(_ date: Date) -> Day { ClockText.localDay(date) }
-    /// "14:05"
-    public static func time(_ date: Date) -> String { ClockText.local(date, "%H:%M") }
-    /// "2026-11-22 14:05"
-    public static func dateTime(_ date: Date) -> String { ClockText.local(date, "%Y-%m-%d %H:%M") }
-}

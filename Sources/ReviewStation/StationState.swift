@@ -231,7 +231,7 @@ public struct StationState {
             retryAt = now + Double(seconds)
             message = Phrase.stationWrongPassword(language, seconds)
         case .locked(let until):
-            message = Phrase.stationLocked(language, StationClock.dateTime(until))
+            message = Phrase.stationLocked(language, ClockText.localMinute(until))
         case .disabled:
             message = Phrase.stationDisabled(language)
         case .storage(let error):
@@ -465,7 +465,7 @@ public struct StationState {
         case .signatureRefused(.wrongNameOrPassword):
             form?.message = Phrase.stationSignatureRefused(language)
         case .signatureRefused(.locked(let until)):
-            form?.message = Phrase.stationLocked(language, StationClock.dateTime(until))
+            form?.message = Phrase.stationLocked(language, ClockText.localMinute(until))
         case .reasonRequired(let procedure, _, _):
             form?.message = Phrase.stationReasonRequired(language, StationText.procedureName(procedure, language))
         default:

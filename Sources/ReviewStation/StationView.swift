@@ -17,7 +17,7 @@ public struct StationView {
     public let today: @Sendable () -> Day
 
     public init(symbols: Symbols = .unicode, programBidi: Bool = true,
-                timeText: @escaping @Sendable (Date) -> String = { StationClock.time($0) },
+                timeText: @escaping @Sendable (Date) -> String = { ClockText.localTime($0) },
                 today: @escaping @Sendable () -> Day = { Day.today() }) {
         self.symbols = symbols
         self.programBidi = programBidi

@@ -39,7 +39,7 @@ public enum StoredSummary {
            let day = Day(iso: record.asOf) {
             return day
         }
-        return stored.submittedAt.map(StationClock.day) ?? Day.today()
+        return stored.submittedAt.map(ClockText.localDay) ?? Day.today()
     }
 
     /// What the store holds around an intake that its screens and printouts must show: the
@@ -117,7 +117,7 @@ public enum StoredSummary {
             notes.rulesDifferences = Summary.rulesDifferences(recorded: screening, today: today)
         }
         if let again = record.reassessment {
-            notes.reassessment = .init(on: StationClock.dateTime(again.assessedAt), by: record.reassessedBy ?? "?", ruleset: again.rulesetVersion)
+            notes.reassessment = .init(on: ClockText.localMinute(again.assessedAt), by: record.reassessedBy ?? "?", ruleset: again.rulesetVersion)
         }
         return notes
     }
@@ -146,7 +146,7 @@ public enum StoredSummary {
             let signer = ((try? store.users()) ?? []).first { $0.id == latest.userID }
             signed = Summary.SignedDecision(decisions: chosen, note: latest.note,
                                             practitioner: signer?.name ?? "#\(latest.userID)",
-                                            signedAt: StationClock.dateTime(latest.signedAt),
+                                            signedAt: ClockText.localMinute(latest.signedAt),
                                             amended: decisions.contains { $0.amends != nil },
                                             fullName: signer?.fullName, credential: signer?.credential,
                                             // The answers the signature is bound to, short enough to read out or copy by hand.

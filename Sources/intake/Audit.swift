@@ -27,7 +27,7 @@ struct Audit: ParsableCommand {
             let entries: [AuditEntry]
             do { entries = try store.auditEntries(since: from, limit: limit) } catch { throw failure(error.description) }
             for entry in entries {
-                let fields = [UTCText.minute(entry.at), entry.user, entry.actionName, entry.intakeCode ?? "-", entry.detail]
+                let fields = [ClockText.utcMinute(entry.at), entry.user, entry.actionName, entry.intakeCode ?? "-", entry.detail]
                 print(fields.map(PatientText.clean).joined(separator: "  "))
             }
         }
@@ -88,9 +88,4 @@ struct Audit: ParsableCommand {
             do { print(try store.auditHead().description) } catch { throw failure(error.description) }
         }
     }
-}
-
-/// UTC timestamps for people.
-enum UTCText {
-    static func minute(_ date: Date) -> String { ClockText.utc(date, "%Y-%m-%d %H:%M UTC") }
 }

@@ -128,5 +128,5 @@ struct Import: ParsableCommand {
 }
 
 enum FHIRExportTime {
-    static func now() -> String { ClockText.utc(Date(), "%Y-%m-%dT%H:%M:%SZ") }
+    static func now() -> String { ClockText.instant(Date()) }
 }
