@@ -4,7 +4,9 @@
 deps:
 	@Scripts/install-deps
 
+# intake-pdf, which intake runs beside itself to print a summary, is built with it.
 kiosk: deps
+	swift build -c release --product intake-pdf
 	swift run -c release intake kiosk
 
 # The printing tests use a private CUPS queue where the machine allows one (root, Debian's

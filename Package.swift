@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "intake", targets: ["intake"]),
+        .executable(name: "intake-pdf", targets: ["intake-pdf"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,14 +85,14 @@ let package = Package(
         // The practitioner review station: sign-in, queue, detail, signed decisions, printing.
         .target(
             name: "ReviewStation",
-            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "Bidi", "SummaryPDF"]
+            dependencies: ["IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "Bidi"]
         ),
 
         .executableTarget(
             name: "intake",
             dependencies: [
                 "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "Kiosk", "TerminalUI", "Bidi", "Printing",
-                "ReviewStation", "SummaryPDF",
+                "ReviewStation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds link the Swift runtime and Foundation statically and at a fixed address: the
@@ -99,6 +100,9 @@ let package = Package(
             // (Debug builds, which the tests link against, stay dynamic.)
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-lCoreFoundation", "-l_FoundationICU", "-lFoundationInternationalization", "-lFoundationEssentials", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"], .when(configuration: .release))]
         ),
+        // Typesets a summary as a PDF for `intake`, which runs it beside itself: only this program
+        // loads Pango, Cairo and fontconfig, so the kiosk starts without them.
+        .executableTarget(name: "intake-pdf", dependencies: ["IntakeSummary", "SummaryPDF"]),
         .executableTarget(
             name: "intake-bench",
             dependencies: ["IntakeModel", "IntakeRules", "IntakeStorage"]
@@ -121,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["intake", "TestSupport", "IntakeModel", "IntakeStorage", "Kiosk", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["intake", "intake-pdf", "TestSupport", "IntakeModel", "IntakeStorage", "Kiosk", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Golden"]
         ),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
@@ -130,13 +134,13 @@ let package = Package(
         .testTarget(name: "PrintingTests", dependencies: ["Printing"]),
         .testTarget(
             name: "SummaryPDFTests",
-            dependencies: ["SummaryPDF", "IntakeSummary", "IntakeModel", "IntakeRules", "Printing"],
+            dependencies: ["SummaryPDF", "intake-pdf", "IntakeSummary", "IntakeModel", "IntakeRules", "Printing", "ReviewStation"],
             exclude: ["Reference"]
         ),
         .testTarget(
             name: "KioskTests",
             dependencies: [
-                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi", "ReviewStation", "TestSupport",
+                "Kiosk", "IntakeModel", "IntakeRules", "IntakeStorage", "TerminalUI", "Bidi", "ReviewStation", "intake-pdf", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["__Snapshots__"]
@@ -144,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "ReviewStationTests",
             dependencies: [
-                "ReviewStation", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "TestSupport",
+                "ReviewStation", "intake-pdf", "IntakeModel", "IntakeRules", "IntakeSummary", "IntakeStorage", "TerminalUI", "Printing", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["__Snapshots__"]

@@ -8,9 +8,9 @@ import IntakeRules
 /// the terminal never disagree about what is on the page. Pure: strings only, no layout.
 /// Identifiers that must read left to right inside Arabic (rule ids, source tags, the intake
 /// code, dates) are given as they are; ``isolated(_:)`` wraps them for a BiDi-aware typesetter.
-public struct SummaryDocument: Sendable {
+public struct SummaryDocument: Sendable, Codable {
     /// Who and which intake: printed at the top of every page.
-    public struct Identity: Sendable {
+    public struct Identity: Sendable, Codable {
         public var clinic: String
         public var title: String
         /// The patient's name, cleaned and cut at the question's length, or "(not answered)".
@@ -23,7 +23,7 @@ public struct SummaryDocument: Sendable {
     }
 
     /// One finding under a verdict.
-    public struct FindingLine: Sendable {
+    public struct FindingLine: Sendable, Codable {
         public var rule: String
         public var verdict: Verdict
         public var verdictName: String
@@ -34,7 +34,7 @@ public struct SummaryDocument: Sendable {
     }
 
     /// One procedure's verdict and what led to it.
-    public struct VerdictLine: Sendable {
+    public struct VerdictLine: Sendable, Codable {
         public var procedure: Procedure
         public var procedureName: String
         /// The verdict as the big word ("REVIEW"), or INCOMPLETE.
@@ -55,21 +55,21 @@ public struct SummaryDocument: Sendable {
     }
 
     /// One answer; `triggered` when it made a rule fire.
-    public struct AnswerRow: Sendable {
+    public struct AnswerRow: Sendable, Codable {
         public var question: String
         public var answer: String
         public var triggered: Bool
     }
 
     /// A questionnaire group's answers; `title` is nil for questions outside any group.
-    public struct AnswerGroup: Sendable {
+    public struct AnswerGroup: Sendable, Codable {
         public var title: String?
         public var rows: [AnswerRow]
     }
 
     /// The practitioner's block: what was signed, or empty boxes for a paper signature.
-    public struct Decision: Sendable {
-        public struct Line: Sendable {
+    public struct Decision: Sendable, Codable {
+        public struct Line: Sendable, Codable {
             public var procedureName: String
             /// The signed choice ("PROCEED"), or nil when unsigned (then the three boxes are printed).
             public var choice: String?
@@ -294,7 +294,7 @@ public enum DocumentText {
 
 /// What the source tags on a finding mean: the spec's "Sources", in a line each.
 public enum SourceLegend {
-    public struct Entry: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable, Codable {
         /// The tag as printed on a finding: "[S1]", "BTX", "(convention)".
         public var tag: String
         public var text: String
@@ -351,5 +351,20 @@ public enum SourceLegend {
         if tag.hasPrefix("[") || tag.hasPrefix("(") || tag.contains(" ") { return source.contains(tag) }
         let words = source.split { !($0.isLetter || $0.isNumber) }
         return words.contains { $0 == tag }
+    }
+}
+
+/// What the PDF helper (`intake-pdf`) is given on its standard input: the document and the paper.
+///
+/// The typesetting libraries (Pango, Cairo, fontconfig and some thirty more) live in that helper
+/// alone, so the kiosk and the station never load them: they cost start-up time and memory at
+/// every kiosk start for a page the kiosk never prints.
+public struct PDFJob: Codable, Sendable {
+    public var document: SummaryDocument
+    public var paper: Paper
+
+    public init(document: SummaryDocument, paper: Paper) {
+        self.document = document
+        self.paper = paper
     }
 }

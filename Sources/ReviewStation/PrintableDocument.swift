@@ -1,6 +1,5 @@
 import IntakeSummary
 import Printing
-import SummaryPDF
 
 /// What goes to the printer for a summary: the typeset PDF, shared by the station's `p` and `intake print`.
 public enum PrintableDocument {
@@ -13,7 +12,7 @@ public enum PrintableDocument {
                                environment: [String: String] = Printer.processEnvironment()) -> PrintRequest {
         let paper = paper ?? Paper.preferred(media: Printer.destinationMedia(printer: printer, environment: environment),
                                              environment: environment)
-        if let pdf = try? SummaryPDF.render(summary, paper: paper) {
+        if let pdf = try? PDFProcess.render(summary, paper: paper, environment: environment) {
             return PrintRequest(pdf: pdf, title: title, printer: printer)
         }
         return PrintRequest(text: StoredSummary.printable(summary), title: title, printer: printer)

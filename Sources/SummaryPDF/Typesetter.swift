@@ -1,3 +1,4 @@
+import IntakeSummary
 import CPangoCairo
 
 /// Why a PDF could not be made.

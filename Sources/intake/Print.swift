@@ -5,7 +5,6 @@ import IntakeStorage
 import IntakeSummary
 import ReviewStation
 import Printing
-import SummaryPDF
 
 /// A stored intake's summary by its code, or one line saying why there is none.
 func storedSummary(_ store: IntakeStore, code: String, language: Language, questionnaire: Questionnaire) throws -> (Summary, StoredIntake) {

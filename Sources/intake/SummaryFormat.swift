@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import IntakeSummary
 import Printing
-import SummaryPDF
+import ReviewStation
 
 /// How `intake summary` writes the summary: text for terminals and files, or the typeset PDF.
 enum SummaryFormat: String, ExpressibleByArgument, CaseIterable { case text, pdf }
@@ -40,7 +40,7 @@ struct PDFOptions: ParsableArguments {
         let paper = self.paper ?? Paper.preferred(media: Printer.destinationMedia(printer: nil, environment: environment),
                                                   environment: environment)
         let bytes: [UInt8]
-        do { bytes = try SummaryPDF.render(summary, paper: paper) } catch {
+        do { bytes = try PDFProcess.render(summary, paper: paper) } catch {
             FileHandle.standardError.write(Data("intake: the PDF could not be made: \(error.description)\n".utf8))
             throw ExitCode(1)
         }

@@ -1,5 +1,5 @@
 /// The sheet the summary is set on.
-public enum Paper: String, Sendable, CaseIterable {
+public enum Paper: String, Sendable, CaseIterable, Codable {
     case a4, letter
 
     /// Width and height in PostScript points (1/72 inch).
