@@ -4,19 +4,28 @@ import GRDB
 extension IntakeStore {
     /// Starts a new draft with a fresh unique intake code.
     public func startDraft(language: String, kiosk: String?) throws(StorageError) -> Draft {
-        // A clash among ~887 million codes is rare; a handful of tries makes it practically
-        // impossible to fail for that reason.
+        try withFreshCode { db, code, now in
+            try NewDraftRecord(code: code, language: language, kiosk: kiosk, startedAt: now, updatedAt: now)
+                .insertAndFetch(db, as: StoredIntake.self).draft
+        }
+    }
+
+    /// Runs `body` in a write transaction with a new random intake code, again with another code
+    /// when the first is taken.
+    ///
+    /// A clash among ~887 million codes is rare; a handful of tries makes it practically
+    /// impossible to fail for that reason.
+    func withFreshCode<T>(_ body: (Database, String, Date) throws -> T) throws(StorageError) -> T {
         for attempt in 1...8 {
             let now = Date()
-            let record = NewDraftRecord(code: IntakeCode.random(), language: language, kiosk: kiosk,
-                                        startedAt: now, updatedAt: now)
+            let code = IntakeCode.random()
             do {
-                return try pool.write { db in
-                    try record.insertAndFetch(db, as: StoredIntake.self).draft
-                }
+                return try pool.write { db in try body(db, code, now) }
             } catch let error as DatabaseError
                 where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && attempt < 8 {
                 continue
+            } catch let error as StorageError {
+                throw error
             } catch {
                 throw Self.failure(path: path, error)
             }

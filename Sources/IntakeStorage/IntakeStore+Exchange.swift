@@ -114,39 +114,27 @@ extension IntakeStore {
     /// Stores a response filled elsewhere (a web form, another kiosk) as a submitted intake in
     /// one transaction, so it joins the review queue; `source` is kept in the `kiosk` column.
     public func importSubmission(_ s: Submission, language: String, source: String) throws(StorageError) -> StoredIntake {
-        for attempt in 1...8 {
-            let now = Date()
-            let code = IntakeCode.random()
-            do {
-                return try pool.write { db in
-                    var intake = try NewDraftRecord(code: code, language: language, kiosk: source,
-                                                    startedAt: now, updatedAt: now)
-                        .insertAndFetch(db, as: StoredIntake.self)
-                    intake.status = .submitted
-                    intake.submittedAt = now
-                    intake.patientName = s.patientName
-                    intake.patientDOB = s.patientDOB
-                    intake.procedures = s.procedures
-                    // The response names its own intake code, as the kiosk's do.
-                    intake.responseJSON = s.responseJSON.replacingOccurrences(of: Self.importCodePlaceholder, with: code)
-                    intake.assessmentJSON = s.assessmentJSON
-                    intake.verdicts = s.verdicts
-                    intake.questionnaireVersion = s.questionnaireVersion
-                    intake.rulesetVersion = s.rulesetVersion
-                    try intake.update(db)
-                    // An intake that did not come from a kiosk here is in the log with where it came from.
-                    try Integrity.audit(db, Integrity.intake, key: intake.id, at: now, user: source,
-                                        action: .intakeImported, intakeCode: code, detail: "imported from \(source)")
-                    return try StoredIntake.fetchOne(db, id: intake.id) ?? intake
-                }
-            } catch let error as DatabaseError
-                where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && attempt < 8 {
-                continue
-            } catch {
-                throw Self.failure(path: path, error)
-            }
+        try withFreshCode { db, code, now in
+            var intake = try NewDraftRecord(code: code, language: language, kiosk: source,
+                                            startedAt: now, updatedAt: now)
+                .insertAndFetch(db, as: StoredIntake.self)
+            intake.status = .submitted
+            intake.submittedAt = now
+            intake.patientName = s.patientName
+            intake.patientDOB = s.patientDOB
+            intake.procedures = s.procedures
+            // The response names its own intake code, as the kiosk's do.
+            intake.responseJSON = s.responseJSON.replacingOccurrences(of: Self.importCodePlaceholder, with: code)
+            intake.assessmentJSON = s.assessmentJSON
+            intake.verdicts = s.verdicts
+            intake.questionnaireVersion = s.questionnaireVersion
+            intake.rulesetVersion = s.rulesetVersion
+            try intake.update(db)
+            // An intake that did not come from a kiosk here is in the log with where it came from.
+            try Integrity.audit(db, Integrity.intake, key: intake.id, at: now, user: source,
+                                action: .intakeImported, intakeCode: code, detail: "imported from \(source)")
+            return try StoredIntake.fetchOne(db, id: intake.id) ?? intake
         }
-        preconditionFailure("unreachable: the last attempt returns or throws")
     }
 
     /// Written where the new intake's code belongs in an imported response; replaced on storing.
