@@ -54,6 +54,15 @@ public enum Phrase: String, CaseIterable, Sendable {
     case changedAfterSigning = "summary.changedAfterSigning"
     case changedOutsideIntake = "summary.changedOutsideIntake"
     case signedOnEarlierAssessment = "summary.signedOnEarlierAssessment"
+    // The PDF document's own words
+    case documentIncompleteBanner = "document.incompleteBanner"
+    case documentIncompleteWord = "document.incompleteWord"
+    case documentFindings = "document.findings"
+    case documentSources = "document.sources"
+    case documentSignedBy = "document.signedBy"
+    case documentSignedAt = "document.signedAt"
+    case documentContentHash = "document.contentHash"
+    case documentUnsigned = "document.unsigned"
     case reassessed = "summary.reassessed"
     case olderQuestionnaire = "summary.olderQuestionnaire"
 

@@ -261,35 +261,17 @@ extension SummaryDocument.Decision.Line {
     }
 }
 
-/// Words the typeset summary adds to the text one's phrases.
-///
-/// Kept here rather than in `phrases.json` while staff accounts and signed records grow their
-/// own phrases on another branch, so the two changes do not collide; they move there when merged.
+/// Words the typeset summary adds to the text one's, named for the page; the words themselves
+/// are in `phrases.json` with every other phrase.
 public enum DocumentText {
-    public static func incompleteBanner(_ language: Language, _ questions: String) -> String {
-        language == .ar ? "غير مكتمل — لم تتم الإجابة عن: \(questions)" : "INCOMPLETE — not answered: \(questions)"
-    }
-    public static func incompleteWord(_ language: Language) -> String {
-        language == .ar ? "غير مكتمل" : "INCOMPLETE"
-    }
-    public static func findings(_ language: Language) -> String {
-        language == .ar ? "الملاحظات وأسبابها" : "Findings and reasons"
-    }
-    public static func sources(_ language: Language) -> String {
-        language == .ar ? "المصادر" : "Sources"
-    }
-    public static func signedBy(_ language: Language) -> String {
-        language == .ar ? "وقّعه" : "Signed by"
-    }
-    public static func signedAt(_ language: Language) -> String {
-        language == .ar ? "التاريخ والوقت" : "Date and time"
-    }
-    public static func contentHash(_ language: Language, _ hash: String) -> String {
-        language == .ar ? "بصمة السجل الموقّع: \(hash)" : "Signed record hash: \(hash)"
-    }
-    public static func unsigned(_ language: Language) -> String {
-        language == .ar ? "لم يوقَّع بعد" : "Not signed yet"
-    }
+    public static func incompleteBanner(_ language: Language, _ questions: String) -> String { Phrase.documentIncompleteBanner(language, questions) }
+    public static func incompleteWord(_ language: Language) -> String { Phrase.documentIncompleteWord(language) }
+    public static func findings(_ language: Language) -> String { Phrase.documentFindings(language) }
+    public static func sources(_ language: Language) -> String { Phrase.documentSources(language) }
+    public static func signedBy(_ language: Language) -> String { Phrase.documentSignedBy(language) }
+    public static func signedAt(_ language: Language) -> String { Phrase.documentSignedAt(language) }
+    public static func contentHash(_ language: Language, _ hash: String) -> String { Phrase.documentContentHash(language, hash) }
+    public static func unsigned(_ language: Language) -> String { Phrase.documentUnsigned(language) }
 }
 
 /// What the source tags on a finding mean: the spec's "Sources", in a line each.
