@@ -314,11 +314,9 @@ extension IntakeStore {
     /// The intake must be as its last audit entry recorded it: answers changed with `sqlite3` are
     /// not the patient's, and a signature or re-assessment must not make them look as if they were.
     static func requireAsSubmitted(_ db: Database, id: Int64, code: String) throws {
-        let recorded = try String.fetchOne(db, sql: """
-            SELECT content_hash FROM audit WHERE subject = ? ORDER BY id DESC LIMIT 1
-            """, arguments: ["\(Integrity.intake.subject):\(id)"])
-        let now = try Integrity.fingerprint(db, Integrity.intake, key: id)?.hash
-        guard let recorded, recorded == now else { throw ReviewError.recordChanged(code: code) }
+        guard try Integrity.lastEntry(db, Integrity.intake, key: id)?.matches == true else {
+            throw ReviewError.recordChanged(code: code)
+        }
     }
 
     static func currentDecisionRecords(_ db: Database, intakeID: Int64) throws -> [DecisionRecord] {

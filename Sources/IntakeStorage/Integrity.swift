@@ -104,15 +104,21 @@ public enum Integrity {
     /// for good, so that the change about to be made cannot hide the one made outside intake.
     static func noteIfChangedOutside(_ db: Database, _ kind: Kind, key: DatabaseValueConvertible, at date: Date,
                                      user: String) throws {
-        guard let now = try fingerprint(db, kind, key: key) else { return }
+        guard let check = try lastEntry(db, kind, key: key), !check.matches else { return }
+        try AuditChain.append(db, at: date, user: user, action: .foundChanged, intakeCode: nil,
+                              detail: "\(check.subject) was changed outside intake"
+                                  + (check.entry.map { " since audit entry \($0)" } ?? " (no entry recorded it)"))
+    }
+
+    /// Whether the row is as the last audit entry about it recorded it, and which entry that is
+    /// (nil when none records it); nil when there is no such row.
+    static func lastEntry(_ db: Database, _ kind: Kind,
+                          key: DatabaseValueConvertible) throws -> (subject: String, entry: Int64?, matches: Bool)? {
+        guard let now = try fingerprint(db, kind, key: key) else { return nil }
         let last = try Row.fetchOne(db, sql: "SELECT id, content_hash FROM audit WHERE subject = ? ORDER BY id DESC LIMIT 1",
                                     arguments: [now.subject])
         let recorded: String? = last?["content_hash"]
-        guard recorded != now.hash else { return }
-        let entry: Int64? = last?["id"]
-        try AuditChain.append(db, at: date, user: user, action: .foundChanged, intakeCode: nil,
-                              detail: "\(now.subject) was changed outside intake"
-                                  + (entry.map { " since audit entry \($0)" } ?? " (no entry recorded it)"))
+        return (now.subject, last?["id"], recorded == now.hash)
     }
 
     /// Appends an audit entry that records the row's fingerprint, inside the caller's transaction.
@@ -368,9 +374,10 @@ extension IntakeStore {
         }
     }
 
+    /// Procedure → verdict as text, read by the same decoder as the queue (duplicates are named apart).
     static func verdictMap(_ json: String?) -> [String: String] {
-        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
-        return object.compactMapValues { $0 as? String }
+        guard let json else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
     }
 
     /// How people know the row: an intake by its code, an account by its name.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import IntakeStorage
 import Kiosk
 
@@ -98,7 +99,7 @@ struct StaffCommandTests {
         // lp gets the PDF; read back as text it has the patient and the signature.
         let stdin = lpDir.appendingPathComponent("stdin").path
         #expect(FileManager.default.contents(atPath: stdin)?.starts(with: Array("%PDF-".utf8)) == true)
-        let received = Self.pdfText(stdin)
+        let received = pdfText(stdin)
         #expect(received.contains("Patient: Rami Aziz") && received.contains("Signed electronically."))
         #expect(try String(contentsOfFile: lpDir.appendingPathComponent("args").path, encoding: .utf8)
             .contains("document-format=application/pdf"))
@@ -136,16 +137,4 @@ struct StaffCommandTests {
         #expect(result.stderr.contains("no intake has the code \"ZZZ-ZZZ\""))
     }
 
-    /// A PDF as `pdftotext -layout` reads it.
-    static func pdfText(_ path: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-layout", path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return "" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import IntakeStorage
 import Kiosk
+import TestSupport
 
 /// Tampering with a real database by direct SQL, as an insider with `sqlite3` would, and
 /// `intake audit verify` naming each change.
@@ -88,14 +89,7 @@ struct TamperTests {
         let pdf = (path as NSString).deletingLastPathComponent + "/summary.pdf"
         let written = try CLI.run(["summary", Self.original.code, "--db", path, "--format", "pdf", "-o", pdf])
         #expect(written.status == 0, "\(written.stderr)")
-        let text = Process()
-        text.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        text.arguments = [pdf, "-"]
-        let pipe = Pipe()
-        text.standardOutput = pipe
-        try text.run()
-        let extracted = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        text.waitUntilExit()
+        let extracted = pdfText(pdf)
         #expect(extracted.contains("ANSWERS CHANGED AFTER SIGNING"), "\(extracted.suffix(800))")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import IntakeStorage
 import Kiosk
 
@@ -55,7 +56,7 @@ struct ReviewEndToEndTests {
         // The station prints the PDF: read it back as text.
         let stdin = lp.appendingPathComponent("stdin")
         #expect(FileManager.default.contents(atPath: stdin.path)?.starts(with: Array("%PDF-".utf8)) == true)
-        let printed = Self.pdfText(stdin.path)
+        let printed = pdfText(stdin.path)
         #expect(printed.contains("Patient: Rami Aziz") && printed.contains("Signed by: salma · Signed electronically."))
         // Idle: signed out at once, the patient's data gone from the screen.
         try t.waitFor("Practitioner sign-in", timeout: 8)
@@ -98,16 +99,4 @@ struct ReviewEndToEndTests {
         #expect(try t.capture().contains("intake user add NAME"))
     }
 
-    /// A printed PDF as `pdftotext -layout` reads it.
-    static func pdfText(_ path: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-layout", path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return "" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

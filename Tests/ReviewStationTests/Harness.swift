@@ -6,6 +6,7 @@ import IntakeStorage
 import Printing
 import ReviewStation
 import TerminalUI
+import TestSupport
 
 /// A review station on an in-memory terminal, a temporary database, a fake lp and a clock the test moves.
 final class Harness {
@@ -76,15 +77,7 @@ final class Harness {
     static func text(ofPrintout path: String) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "" }
         guard data.starts(with: Array("%PDF".utf8)) else { return String(decoding: data, as: UTF8.self) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-layout", path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return "" }
-        let text = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: text, as: UTF8.self)
+        return pdfText(path)
     }
 
     func signIn(name: String = "drsara", password: String = Harness.password) {

@@ -65,3 +65,16 @@ public enum FileDamage {
         try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size) - 8192))
     }
 }
+
+/// A PDF as `pdftotext -layout` reads it (pages separated by form feeds); empty when it cannot be read.
+public func pdfText(_ path: String) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+    process.arguments = ["-layout", path, "-"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    guard (try? process.run()) != nil else { return "" }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
